@@ -1,0 +1,159 @@
+"""record_to_issues: the deterministic checks. They read a record and never change it."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ._record import AMOUNT_COLUMNS, Issue, Record
+from ._taxonomy import level1_key, parent_of
+from ._values import fmt, parse_rate
+
+MONEY_TOLERANCE = Decimal("0.01")
+# A single project budget above 1亿元 printed in 万元, or below 1000 printed in 元, is
+# almost always the other unit: a reviewer should confirm it.
+UNIT_LIMITS = {"万元": (Decimal("0.01"), Decimal("10000")), "元": (Decimal("1000"), None)}
+_BARE_NUMBER = re.compile(r"^\s*[≥≤><=]*\s*\d+(\.\d+)?\s*$")
+
+
+def _error(code: str, field: str, message: str, **kw) -> Issue:
+    return Issue(code=code, field=field, severity="error", message=message, **kw)
+
+
+def _sum(values) -> Decimal | None:
+    vals = [v for v in values if v is not None]
+    return sum(vals, Decimal(0)) if vals else None
+
+
+def totals_add_up(record: Record, column: str) -> bool | None:
+    """Indicators alone add up to 总分, or indicators plus the 年度资金总额 row's points do."""
+    printed = getattr(record, f"total_{column}")
+    parts = _sum(getattr(i, column) for i in record.indicators)
+    if printed is None or parts is None:
+        return None
+    funds = getattr(record.funds.total, column)
+    return parts == printed or (funds is not None and funds != printed and parts + funds == printed)
+
+
+def _missing(record: Record) -> list[Issue]:
+    out = []
+    for field, label in (("project_name", "项目名称"), ("department", "主管部门"),
+                         ("implementing_unit", "实施单位"), ("total_weight", "总分 分值"),
+                         ("total_score", "总分 得分")):
+        if getattr(record, field) is None:
+            out.append(_error("missing_value", field, f"{label} is blank"))
+    if not record.indicators:
+        out.append(_error("missing_value", "indicators", "no indicator rows were found"))
+    for i, ind in enumerate(record.indicators):
+        for field in ("name", "weight", "score"):
+            if getattr(ind, field) is None:
+                out.append(_error("missing_value", f"indicators[{i}].{field}",
+                                  f"indicator row {i + 1} ({ind.name or '?'}) has no {field}"))
+    return out
+
+
+def _amounts(record: Record) -> list[Issue]:
+    out = []
+    f = record.funds
+    parts_blank = all(getattr(getattr(f, row), col) is None
+                      for row in ("current_appropriation", "carryover", "other") for col in AMOUNT_COLUMNS)
+    if parts_blank and any(getattr(f.total, c) is not None for c in AMOUNT_COLUMNS):
+        out.append(_error(
+            "missing_value", "funds.current_appropriation",
+            f"年度资金总额 is {fmt(f.total.annual_budget)} but 当年财政拨款, 上年结转资金 and 其他资金 are all blank"))
+    elif not parts_blank:
+        for col in AMOUNT_COLUMNS:
+            total = getattr(f.total, col)
+            parts = _sum(getattr(getattr(f, row), col) for row in ("current_appropriation", "carryover", "other"))
+            if total is not None and parts is not None and abs(total - parts) > MONEY_TOLERANCE:
+                out.append(_error("amount_mismatch", f"funds.total.{col}",
+                                  f"funding parts add up to {fmt(parts)}, the total row says {fmt(total)}"))
+    for row in ("total", "current_appropriation"):
+        fr = getattr(f, row)
+        printed = parse_rate(fr.execution_rate)
+        if printed is None or fr.executed is None or not fr.annual_budget:
+            continue
+        actual = fr.executed / fr.annual_budget
+        decimals = len(fr.execution_rate.split(".")[1].rstrip("%％")) if "." in fr.execution_rate else 0
+        tolerance = Decimal(5) / Decimal(10) ** (decimals + 3) + Decimal("0.00001")
+        if abs(actual - printed) > tolerance:
+            out.append(_error("amount_mismatch", f"funds.{row}.execution_rate",
+                              f"printed execution rate {fr.execution_rate} but executed ÷ budget = "
+                              f"{fmt(fr.executed)} ÷ {fmt(fr.annual_budget)} = {actual:.2%}"))
+    return out
+
+
+def _totals(record: Record) -> list[Issue]:
+    out = []
+    for column, code, label in (("weight", "weight_total_mismatch", "weights"),
+                                ("score", "score_total_mismatch", "scores")):
+        if totals_add_up(record, column) is False:
+            parts = _sum(getattr(i, column) for i in record.indicators)
+            funds = getattr(record.funds.total, column)
+            extra = f" (with the 年度资金总额 row's {fmt(funds)}: {fmt(parts + funds)})" if funds is not None else ""
+            out.append(_error(code, f"total_{column}",
+                              f"indicator {label} add up to {fmt(parts)}{extra}, "
+                              f"the 总分 row says {fmt(getattr(record, f'total_{column}'))}"))
+    t = record.funds.total
+    if (t.weight is not None and t.weight == record.total_weight and t.score is not None
+            and record.total_score is not None and t.score != record.total_score):
+        out.append(_error("score_total_mismatch", "funds.total.score",
+                          f"the 年度资金总额 row carries all {fmt(t.weight)} points but scores {fmt(t.score)}, "
+                          f"the 总分 row says {fmt(record.total_score)}"))
+    return out
+
+
+def _indicator_rows(record: Record) -> list[Issue]:
+    out = []
+    seen: dict[str, int] = {}
+    for i, ind in enumerate(record.indicators):
+        if ind.score is not None and ind.weight is not None and ind.score > ind.weight:
+            out.append(_error("score_exceeds_weight", f"indicators[{i}].score",
+                              f"{ind.name}: score {fmt(ind.score)} is above its weight {fmt(ind.weight)}"))
+        key = re.sub(r"\s", "", ind.name or "")
+        if key and key in seen:
+            out.append(_error("duplicate_indicator", f"indicators[{i}].name",
+                              f"{ind.name} appears twice: rows {seen[key] + 1} and {i + 1}"))
+        elif key:
+            seen[key] = i
+        out.extend(_implausible(i, ind))
+        parent = parent_of(ind.level2)
+        if parent and ind.level1 and level1_key(ind.level1) != level1_key(parent):
+            out.append(_error("taxonomy_mismatch", f"indicators[{i}].level1",
+                              f"{ind.level2} belongs under {parent}, the table puts it under {ind.level1}"))
+    return out
+
+
+def _implausible(i: int, ind) -> list[Issue]:
+    """A bare number where a percentage belongs: a rate, or an actual whose target is printed with %."""
+    out = []
+    percent_target = "%" in (ind.target or "").replace("％", "%")
+    for field in ("target", "actual"):
+        v = getattr(ind, field)
+        expects_percent = "率" in (ind.name or "") or (field == "actual" and percent_target)
+        if expects_percent and v and _BARE_NUMBER.match(v) and Decimal(re.sub(r"[^\d.]", "", v)) > 1:
+            out.append(_error("implausible_value", f"indicators[{i}].{field}",
+                              f"{ind.name}: {field} reads {v!r}, a bare number where a percentage is expected"))
+    return out
+
+
+def _unit(record: Record) -> list[Issue]:
+    limits = UNIT_LIMITS.get(record.amount_unit or "")
+    amount = record.funds.total.annual_budget or record.funds.total.initial_budget
+    if limits is None or amount is None or amount == 0:
+        return []
+    low, high = limits
+    if (low is not None and amount < low) or (high is not None and amount >= high):
+        return [_error("unit_suspect", "amount_unit",
+                       f"年度资金总额 {fmt(amount)} is implausible in {record.amount_unit}: check the unit")]
+    return []
+
+
+def record_to_issues(record: Record) -> list[Issue]:
+    """Every deterministic check on one record (batch-level name checks live in _resolve)."""
+    if record.year is None:
+        extra = [Issue(code="missing_value", field="year", severity="warning", message="no year in the title")]
+    else:
+        extra = []
+    return (_missing(record) + _amounts(record) + _totals(record) + _indicator_rows(record)
+            + _unit(record) + extra)

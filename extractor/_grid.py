@@ -1,0 +1,118 @@
+"""Cell grids: the one shape every reader produces and every later stage consumes.
+
+A grid keeps merged cells as one origin cell with a row/column span, so a label
+that spans four rows is read once and can still be found from any row it covers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """Where a cell sits on a rendered page, in PDF points from the top-left corner."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(slots=True)
+class Cell:
+    row: int
+    col: int
+    paragraphs: list[str]
+    rowspan: int = 1
+    colspan: int = 1
+    # Provenance: the source table in the file and the cell's position there, which
+    # survive when a chunk re-numbers rows after joining a table split over pages.
+    table: int = 0
+    src_row: int = 0
+    src_col: int = 0
+    box: Box | None = None
+    confidence: float | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs).strip()
+
+    @property
+    def key(self) -> str:
+        """The text as a label: NFKC, no whitespace, so 社会效益\\n指标 matches 社会效益指标."""
+        return norm_label(self.text)
+
+    @property
+    def ref(self) -> str:
+        """A cell id that is stable within a chunk: used by the LLM backend and the review page."""
+        return f"r{self.row}c{self.col}"
+
+
+@dataclass(slots=True)
+class Grid:
+    file: str
+    index: int
+    n_rows: int
+    n_cols: int
+    cells: list[Cell]
+    # Paragraphs between the previous table and this one: a title may sit outside the table.
+    before: list[str] = field(default_factory=list)
+    _cover: dict[tuple[int, int], Cell] | None = field(default=None, repr=False)
+
+    def at(self, row: int, col: int) -> Cell | None:
+        """The origin cell covering (row, col): merged cells answer for every position they span."""
+        if self._cover is None:
+            cover: dict[tuple[int, int], Cell] = {}
+            for c in self.cells:
+                for r in range(c.row, c.row + c.rowspan):
+                    for k in range(c.col, c.col + c.colspan):
+                        cover[(r, k)] = c
+            self._cover = cover
+        return self._cover.get((row, col))
+
+    def row(self, row: int) -> list[Cell]:
+        """Distinct cells covering a row, left to right (a cell merged down appears in each row it covers)."""
+        out: list[Cell] = []
+        for col in range(self.n_cols):
+            c = self.at(row, col)
+            if c is not None and (not out or out[-1] is not c):
+                out.append(c)
+        return out
+
+
+_WS = re.compile(r"\s+")
+
+
+def norm_label(text: str) -> str:
+    return _WS.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def stack(grids: list[Grid], index: int) -> Grid:
+    """Join grids top to bottom (a table that runs over a page break) into one grid."""
+    if len(grids) == 1 and grids[0].index == index:
+        return grids[0]
+    cells: list[Cell] = []
+    offset = 0
+    for g in grids:
+        for c in g.cells:
+            cells.append(
+                Cell(c.row + offset, c.col, c.paragraphs, c.rowspan, c.colspan,
+                     c.table, c.src_row, c.src_col, c.box, c.confidence)
+            )
+        offset += g.n_rows
+    return Grid(grids[0].file, index, offset, max(g.n_cols for g in grids), cells, list(grids[0].before))
+
+
+def slice_rows(grid: Grid, start: int, stop: int, index: int) -> Grid:
+    """Rows [start, stop) of a grid as a grid of their own (a file with two projects in one table)."""
+    cells = []
+    for c in grid.cells:
+        if start <= c.row < stop:
+            span = min(c.rowspan, stop - c.row)
+            cells.append(Cell(c.row - start, c.col, c.paragraphs, span, c.colspan,
+                              c.table, c.src_row, c.src_col, c.box, c.confidence))
+    return Grid(grid.file, index, stop - start, grid.n_cols, cells, list(grid.before) if start == 0 else [])

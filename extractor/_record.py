@@ -1,0 +1,109 @@
+"""The pydantic record: the exchange format of ../shared/spec/RECORD.md plus provenance.
+
+Key names are a contract with everything downstream; amounts are Decimals so that
+parts add up exactly, and they serialise as JSON numbers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+SCHEMA = "perf-self-eval/1"
+
+
+def _number(v: Decimal | None) -> int | float | None:
+    if v is None:
+        return None
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+Num = Annotated[Decimal | None, PlainSerializer(_number, when_used="json")]
+
+FUND_ROWS = ("total", "current_appropriation", "carryover", "other")
+FUND_COLUMNS = ("initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score")
+AMOUNT_COLUMNS = ("initial_budget", "annual_budget", "executed")
+
+
+class Source(BaseModel):
+    file: str
+    table: int
+
+
+class FundRow(BaseModel):
+    initial_budget: Num = None
+    annual_budget: Num = None
+    executed: Num = None
+    weight: Num = None
+    execution_rate: str | None = None
+    score: Num = None
+
+
+class Funds(BaseModel):
+    total: FundRow = Field(default_factory=FundRow)
+    current_appropriation: FundRow = Field(default_factory=FundRow)
+    carryover: FundRow = Field(default_factory=FundRow)
+    other: FundRow = Field(default_factory=FundRow)
+
+
+class Indicator(BaseModel):
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    target: str | None = None
+    actual: str | None = None
+    weight: Num = None
+    score: Num = None
+    note: str | None = None
+
+
+Severity = Literal["error", "warning"]
+
+
+class Issue(BaseModel):
+    code: str
+    field: str
+    severity: Severity = "error"
+    message: str
+    candidates: list[Any] | None = None
+    # A resolution keeps what the table printed, so a reviewer can see what was changed.
+    original: Any = None
+    resolved: bool = False
+
+
+class CellRef(BaseModel):
+    """Where a field's value came from: enough to outline the cell on a page or in the grid."""
+
+    table: int
+    row: int
+    col: int
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(validate_assignment=False)
+
+    schema_: str = Field(SCHEMA, alias="schema", serialization_alias="schema")
+    source: Source
+    year: int | None = None
+    project_name: str | None = None
+    department: str | None = None
+    implementing_unit: str | None = None
+    amount_unit: str | None = None
+    funds: Funds = Field(default_factory=Funds)
+    goal_expected: str | None = None
+    goal_actual: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    total_weight: Num = None
+    total_score: Num = None
+    issues: list[Issue] = Field(default_factory=list)
+    provenance: dict[str, CellRef] = Field(default_factory=dict)
+    extractor: str = "template"
+
+    def export(self, provenance: bool = False) -> dict[str, Any]:
+        exclude = {"extractor"} if provenance else {"provenance", "extractor"}
+        return self.model_dump(mode="json", by_alias=True, exclude=exclude)

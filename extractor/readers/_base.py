@@ -1,0 +1,36 @@
+"""One reader per input format behind a small base class.
+
+Expected trouble (a 0-byte file, a corrupt archive, a PDF with no table) comes back
+as a ReadResult with status "failed" and a reason a person can act on, never as an
+exception, so a batch can go on past it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from .._grid import Grid
+
+
+@dataclass
+class ReadResult:
+    file: Path
+    status: str = "ok"  # "ok" | "failed"
+    grids: list[Grid] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    pages: int = 0
+
+    @classmethod
+    def failed(cls, file: Path, reason: str) -> ReadResult:
+        return cls(file=file, status="failed", errors=[reason])
+
+
+class Reader:
+    """Turns one file into cell grids in reading order."""
+
+    suffixes: ClassVar[tuple[str, ...]] = ()
+
+    def read(self, path: Path) -> ReadResult:
+        raise NotImplementedError

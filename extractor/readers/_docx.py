@@ -1,0 +1,117 @@
+"""Word (.docx) tables read straight from the XML.
+
+Merges come from `w:gridSpan` and `w:vMerge`, not from python-docx's repeated cell
+objects, so a vertically merged 一级指标 cell is one cell with a row span, and every
+paragraph of a cell is kept apart ("10", "", "9" is not the number 109).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+
+from .._grid import Cell, Grid
+from ._base import Reader, ReadResult
+
+_P, _TBL, _TR, _TC, _SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
+_T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+_TCPR, _SPAN, _VMERGE, _VAL = qn("w:tcPr"), qn("w:gridSpan"), qn("w:vMerge"), qn("w:val")
+_TRPR, _GRID_BEFORE = qn("w:trPr"), qn("w:gridBefore")
+
+
+def _para_text(p) -> str:
+    out = []
+    for el in p.iter(_T, _TAB, _BR, _CR):
+        if el.tag == _T:
+            out.append(el.text or "")
+        else:
+            out.append("\n" if el.tag in (_BR, _CR) else "\t")
+    return "".join(out)
+
+
+def _cell_paragraphs(tc) -> list[str]:
+    # Nested tables are rare in these forms; their text is kept as paragraphs of the cell.
+    return [_para_text(p) for p in tc.iter(_P)]
+
+
+def _int_attr(parent, tag: str, default: int) -> int:
+    if parent is None:
+        return default
+    el = parent.find(tag)
+    if el is None:
+        return default
+    try:
+        return int(el.get(_VAL))
+    except (TypeError, ValueError):
+        return default
+
+
+def table_to_grid(tbl, file: str, index: int, before: list[str]) -> Grid:
+    cells: list[Cell] = []
+    # Origin cell by the grid column it starts at, for the row above: where vMerge continues.
+    above: dict[int, Cell] = {}
+    n_cols = 0
+    rows = [tr for tr in tbl.iterchildren(_TR)]
+    for r, tr in enumerate(rows):
+        col = _int_attr(tr.find(_TRPR), _GRID_BEFORE, 0)
+        current: dict[int, Cell] = {}
+        for tc in tr.iterchildren(_TC):
+            pr = tc.find(_TCPR)
+            span = max(1, _int_attr(pr, _SPAN, 1))
+            vm = pr.find(_VMERGE) if pr is not None else None
+            continues = vm is not None and vm.get(_VAL) in (None, "continue")
+            origin = above.get(col) if continues else None
+            if origin is not None and origin.colspan == span:
+                origin.rowspan = r - origin.row + 1
+                current[col] = origin
+            else:
+                cell = Cell(r, col, _cell_paragraphs(tc), 1, span, index, r, col)
+                cells.append(cell)
+                current[col] = cell
+            col += span
+        n_cols = max(n_cols, col)
+        above = current
+    return Grid(file, index, len(rows), n_cols, cells, before)
+
+
+def _body_blocks(body):
+    for el in body.iterchildren():
+        if el.tag == _SDT:
+            content = el.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _body_blocks(content)
+        elif el.tag in (_P, _TBL):
+            yield el
+
+
+class DocxReader(Reader):
+    suffixes = (".docx",)
+
+    def read(self, path: Path) -> ReadResult:
+        if not zipfile.is_zipfile(path):
+            return ReadResult.failed(path, "not a valid .docx (not a zip archive: corrupt or another format)")
+        try:
+            document = docx.Document(str(path))
+        except (PackageNotFoundError, KeyError, zipfile.BadZipFile, ValueError) as exc:
+            return ReadResult.failed(path, f"not a valid .docx ({exc})")
+        except Exception as exc:  # lxml raises its own XMLSyntaxError on a damaged document.xml
+            return ReadResult.failed(path, f"damaged .docx: {type(exc).__name__}: {exc}")
+        grids: list[Grid] = []
+        pending: list[str] = []
+        for el in _body_blocks(document.element.body):
+            if el.tag == _P:
+                text = _para_text(el).strip()
+                if text:
+                    pending.append(text)
+            else:
+                grids.append(table_to_grid(el, path.name, len(grids) + 1, pending))
+                pending = []
+        result = ReadResult(file=path, grids=grids)
+        if not grids:
+            result.status = "failed"
+            result.errors.append("no table in the document")
+        return result
