@@ -36,6 +36,7 @@ class Cell:
     src_col: int = 0
     box: Box | None = None
     confidence: float | None = None
+    _key: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -44,7 +45,9 @@ class Cell:
     @property
     def key(self) -> str:
         """The text as a label: NFKC, no whitespace, so 社会效益\\n指标 matches 社会效益指标."""
-        return norm_label(self.text)
+        if self._key is None:
+            self._key = norm_label(self.text)
+        return self._key
 
     @property
     def ref(self) -> str:
@@ -62,6 +65,7 @@ class Grid:
     # Paragraphs between the previous table and this one: a title may sit outside the table.
     before: list[str] = field(default_factory=list)
     _cover: dict[tuple[int, int], Cell] | None = field(default=None, repr=False)
+    _rows: dict[int, list[Cell]] = field(default_factory=dict, repr=False)
 
     def at(self, row: int, col: int) -> Cell | None:
         """The origin cell covering (row, col): merged cells answer for every position they span."""
@@ -76,11 +80,15 @@ class Grid:
 
     def row(self, row: int) -> list[Cell]:
         """Distinct cells covering a row, left to right (a cell merged down appears in each row it covers)."""
+        cached = self._rows.get(row)
+        if cached is not None:
+            return cached
         out: list[Cell] = []
         for col in range(self.n_cols):
             c = self.at(row, col)
             if c is not None and (not out or out[-1] is not c):
                 out.append(c)
+        self._rows[row] = out
         return out
 
 

@@ -13,8 +13,9 @@ from ._resolve import resolve
 from ._template import ExtractResult, chunk_to_record
 from .readers import file_to_grids
 
-# Issues that come from reading a cell or from a resolution: a re-check keeps them.
-READ_CODES = {"ambiguous_cell", "unparseable_value", "misplaced_text", "low_confidence", "extraction_failed"}
+# Issues from reading a cell, or from the batch-level name check: a re-check of one record keeps them.
+READ_CODES = {"ambiguous_cell", "unparseable_value", "misplaced_text", "low_confidence", "extraction_failed",
+              "name_mismatch"}
 
 
 class Extractor(Protocol):

@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 BLANKS = {"", "—", "-", "－", "–", "/", "／", "无", "——", "--", "……"}
 _UNIT_SUFFIX = re.compile(r"(万元|元|分)$")
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_SEPARATORS = re.compile(r"[\s,，]")
+_SPACE = re.compile(r"\s")
 
 
 @dataclass
@@ -29,7 +31,7 @@ def clean(text: str) -> str:
 
 
 def _to_decimal(text: str) -> Decimal | None:
-    t = _UNIT_SUFFIX.sub("", re.sub(r"[\s,，]", "", clean(text)))
+    t = _UNIT_SUFFIX.sub("", _SEPARATORS.sub("", clean(text)))
     if not _NUM.match(t):
         return None
     try:
@@ -39,7 +41,7 @@ def _to_decimal(text: str) -> Decimal | None:
 
 
 def is_blank(text: str) -> bool:
-    return re.sub(r"\s", "", clean(text)) in BLANKS
+    return _SPACE.sub("", clean(text)) in BLANKS
 
 
 def _is_wrap(a: str, b: str) -> bool:
