@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from extractor import FileOutcome, Store, TemplateExtractor, export, run
+from extractor import FileOutcome, Limits, RunSummary, Store, TemplateExtractor, export, iter_files, run
 
 
 def _registry(path: Path | None) -> list[str] | None:
@@ -20,23 +20,39 @@ def _registry(path: Path | None) -> list[str] | None:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _report(outcome: FileOutcome) -> None:
+def _line(outcome: FileOutcome) -> str:
     if outcome.status == "failed":
-        click.echo(f"FAILED  {outcome.name}: {outcome.reason}", err=True)
-        return
+        return f"FAILED  {outcome.name}: {outcome.reason}"
     verb = "skipped (already done)" if outcome.status == "skipped" else (
         f"{outcome.tables} tables, {outcome.queued} issues queued for review")
-    click.echo(f"ok      {outcome.name}: {verb}", err=True)
-    for w in outcome.warnings:
-        click.echo(f"        {outcome.name}: {w}", err=True)
+    return "\n".join([f"ok      {outcome.name}: {verb}"] + [f"        {outcome.name}: {w}" for w in outcome.warnings])
 
 
-def _ingest(paths, registry):
-    store = Store()
-    files = [Path(p) for p in paths]
-    summary = run(files, store, TemplateExtractor(), _registry(registry), on_file=_report)
+def _summary(summary: RunSummary) -> None:
     done = len(summary.outcomes) - len(summary.failed)
-    click.echo(f"{len(summary.outcomes)} files: {done} read, {len(summary.failed)} failed", err=True)
+    rate = summary.tables / summary.seconds if summary.seconds else 0
+    click.echo(f"{len(summary.outcomes)} files: {done} read, {len(summary.failed)} failed; "
+               f"{summary.tables} tables in {summary.seconds:.1f} s ({rate:.0f} tables/s)", err=True)
+    if summary.issues:
+        click.echo("issues: " + ", ".join(f"{code} {n}" for code, n in summary.issues.most_common()), err=True)
+    for o in summary.failed:
+        click.echo(f"  failed: {o.name}: {o.reason}", err=True)
+
+
+def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096):
+    from tqdm import tqdm
+
+    store = Store()
+    files = list(iter_files(Path(p) for p in paths))
+    # The bar shows only on a terminal; per-file lines go above it, or alone in a log.
+    with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True) as bar:
+        def report(outcome: FileOutcome) -> None:
+            tqdm.write(_line(outcome), file=sys.stderr)
+            bar.update(1)
+
+        summary = run(files, store, TemplateExtractor(), _registry(registry), on_file=report, workers=workers,
+                      limits=Limits(timeout, max_memory), engine=engine, address=address)
+    _summary(summary)
     return store, summary
 
 
@@ -50,14 +66,28 @@ _registry_opt = click.option("--registry", type=click.Path(exists=True, path_typ
                              help="Official names, one per line (or a JSON list), for name checks.")
 
 
+def _batch_options(f):
+    for option in reversed([
+        click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+                     help="Worker processes reading files in parallel."),
+        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True),
+        click.option("--address", help="Ray cluster address (with --engine ray); default: start a local Ray."),
+        click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file."),
+        click.option("--max-memory", type=int, default=4096, show_default=True, help="MiB allowed per file."),
+    ]):
+        f = option(f)
+    return f
+
+
 @main.command()
 @_paths
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Export file.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), default="jsonl")
 @_registry_opt
-def extract(paths, output, fmt, registry) -> None:
+@_batch_options
+def extract(paths, output, fmt, registry, **batch) -> None:
     """Read FILES/DIRS, check every record, queue doubtful cells, and write the export."""
-    store, summary = _ingest(paths, registry)
+    store, summary = _ingest(paths, registry, **batch)
     items = [(rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)]
     export(items, output, fmt)
     errors = sum(1 for rec, _ in items for i in rec.issues if i.severity == "error")
@@ -69,9 +99,10 @@ def extract(paths, output, fmt, registry) -> None:
 @main.command()
 @_paths
 @_registry_opt
-def ingest(paths, registry) -> None:
+@_batch_options
+def ingest(paths, registry, **batch) -> None:
     """Read FILES/DIRS into the store without exporting."""
-    _, summary = _ingest(paths, registry)
+    _, summary = _ingest(paths, registry, **batch)
     if summary.outcomes and len(summary.failed) == len(summary.outcomes):
         sys.exit(1)
 

@@ -12,12 +12,13 @@ from ._pipeline import Extractor, FileResult, TemplateExtractor, file_to_records
 from ._record import SCHEMA, CellRef, FundRow, Funds, Indicator, Issue, Record, Source
 from ._resolve import resolve
 from ._template import ExtractResult, chunk_to_record
+from ._workers import Limits
 from .readers import ReadResult, file_to_grids
 from .store import Store, data_dir
 
 __all__ = [
     "SCHEMA", "Box", "Cell", "CellRef", "Chunk", "ExtractResult", "Extractor", "FileOutcome", "FileResult",
-    "FundRow", "Funds", "Grid", "Indicator", "Issue", "ReadResult", "Record", "RunSummary", "Source", "Store",
+    "FundRow", "Funds", "Grid", "Indicator", "Issue", "Limits", "ReadResult", "Record", "RunSummary", "Source", "Store",
     "TemplateExtractor", "chunk_to_record", "data_dir", "export", "file_to_grids", "file_to_records",
     "grids_to_chunks", "iter_files", "recheck", "record_to_issues", "resolve", "run",
 ]

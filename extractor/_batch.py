@@ -1,14 +1,21 @@
-"""A batch run: find the files, skip what is stored, read the rest, store each file as it finishes."""
+"""A batch run: find the files, skip what is stored, read the rest, store each file as it finishes.
+
+Files are streamed, never all held at once; each file's outcome is committed in its own
+transaction, so a run killed at any moment is finished by the next one, which skips
+every file already stored (same path, same content).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._pipeline import Extractor, FileResult, TemplateExtractor, display_name, file_to_records
+from ._workers import Limits, read_in_workers
 from .readers import supported_suffixes
 from .store import Store
 
@@ -28,6 +35,7 @@ class FileOutcome:
 class RunSummary:
     outcomes: list[FileOutcome] = field(default_factory=list)
     issues: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
 
     @property
     def file_ids(self) -> list[int]:
@@ -36,6 +44,19 @@ class RunSummary:
     @property
     def failed(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def tables(self) -> int:
+        return sum(o.tables for o in self.outcomes)
+
+
+@dataclass
+class Task:
+    path: Path
+    key: str
+    name: str
+    digest: str
+    size: int
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -57,30 +78,63 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def process(path: Path, store: Store, extractor: Extractor, registry: list[str] | None) -> FileOutcome:
-    name = display_name(path)
-    key = str(path.resolve()).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    try:
-        digest, size = sha256(path), path.stat().st_size
-    except OSError as exc:
-        return FileOutcome(name, "failed", None, reason=f"cannot open: {exc.strerror or exc}")
-    done = store.done(key, digest, extractor.name)
-    if done is not None:
-        return FileOutcome(name, "skipped", done)
-    result: FileResult = file_to_records(path, extractor, registry)
-    file_id = store.save(key, name, digest, size, extractor.name, result.status, result.reason,
-                         result.records, [c.grid for c in result.chunks])
-    queued = sum(1 for r in result.records for i in r.issues if i.severity == "error")
-    return FileOutcome(name, result.status, file_id, len(result.records), queued, result.reason, result.warnings)
+class _Run:
+    def __init__(self, store: Store, extractor: Extractor, summary: RunSummary,
+                 on_file: Callable[[FileOutcome], None] | None) -> None:
+        self.store, self.extractor, self.summary, self.on_file = store, extractor, summary, on_file
+
+    def emit(self, outcome: FileOutcome) -> None:
+        self.summary.outcomes.append(outcome)
+        if self.on_file:
+            self.on_file(outcome)
+
+    def tasks(self, files: Iterable[Path]) -> Iterator[Task]:
+        """The files still to read; stored ones are reported as skipped on the way."""
+        for path in files:
+            name = display_name(path)
+            key = str(path.resolve()).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            try:
+                digest, size = sha256(path), path.stat().st_size
+            except OSError as exc:
+                self.emit(FileOutcome(name, "failed", None, reason=f"cannot open: {exc.strerror or exc}"))
+                continue
+            done = self.store.done(key, digest, self.extractor.name)
+            if done is not None:
+                self.emit(FileOutcome(name, "skipped", done))
+                continue
+            yield Task(path, key, name, digest, size)
+
+    def save(self, task: Task, result: FileResult) -> None:
+        file_id = self.store.save(task.key, task.name, task.digest, task.size, self.extractor.name, result.status,
+                                  result.reason, result.records, [c.grid for c in result.chunks])
+        queued = 0
+        for record in result.records:
+            for issue in record.issues:
+                self.summary.issues[issue.code] += 1
+                queued += issue.severity == "error"
+        self.emit(FileOutcome(task.name, result.status, file_id, len(result.records), queued, result.reason,
+                              result.warnings))
 
 
 def run(paths: Iterable[Path], store: Store, extractor: Extractor | None = None,
-        registry: list[str] | None = None, on_file: Callable[[FileOutcome], None] | None = None) -> RunSummary:
+        registry: list[str] | None = None, on_file: Callable[[FileOutcome], None] | None = None,
+        workers: int = 0, limits: Limits | None = None, engine: str = "local",
+        address: str | None = None) -> RunSummary:
+    """Read every file not yet stored. workers=0 reads in this process (no limits); N > 0 uses N
+    worker processes, each file under `limits`; engine="ray" runs the same stages as Ray tasks."""
     extractor = extractor or TemplateExtractor()
     summary = RunSummary()
-    for path in iter_files(paths):
-        outcome = process(path, store, extractor, registry)
-        summary.outcomes.append(outcome)
-        if on_file:
-            on_file(outcome)
+    job = _Run(store, extractor, summary, on_file)
+    start = time.perf_counter()
+    tasks = job.tasks(iter_files(paths))
+    if engine == "ray":
+        from ._ray import read_with_ray
+
+        read_with_ray(tasks, extractor, registry, limits or Limits(), job.save, address)
+    elif workers > 0:
+        read_in_workers(tasks, workers, extractor, registry, limits or Limits(), job.save)
+    else:
+        for task in tasks:
+            job.save(task, file_to_records(task.path, extractor, registry))
+    summary.seconds = time.perf_counter() - start
     return summary
