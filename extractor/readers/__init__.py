@@ -6,8 +6,9 @@ from pathlib import Path
 
 from ._base import Reader, ReadResult
 from ._docx import DocxReader
+from ._pdf import PdfReader
 
-_READERS: list[Reader] = [DocxReader()]
+_READERS: list[Reader] = [DocxReader(), PdfReader()]
 
 
 def register(reader: Reader) -> None:

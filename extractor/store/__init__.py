@@ -1,16 +1,20 @@
-"""SQLite storage under the data directory ($JIXIAO_HOME): files, chunks, records, issues, review actions."""
+"""Storage under the data directory ($JIXIAO_HOME): files, chunks, records, issues, review actions.
+
+SQLite by default; PostgreSQL when JIXIAO_DB holds a postgresql:// URL. Both run the same migrations.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .._grid import Grid
 from .._record import Record
+from ._db import Database, Row, is_postgres
 from ._migrate import migrate
+from ._review import ReviewStore, now
+from ._users import UserStore
 
 
 def data_dir() -> Path:
@@ -18,10 +22,6 @@ def data_dir() -> Path:
     path = Path(home) if home else Path.home() / ".local" / "share" / "jixiao"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def grid_to_json(grid: Grid) -> str:
@@ -32,17 +32,30 @@ def grid_to_json(grid: Grid) -> str:
     return json.dumps({"rows": grid.n_rows, "cols": grid.n_cols, "cells": cells}, ensure_ascii=False)
 
 
-class Store:
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or data_dir() / "jixiao.db"
-        self.conn = sqlite3.connect(self.path)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
+def db_target(path: Path | str | None = None) -> str | Path:
+    """Where the store lives: an explicit path, else $JIXIAO_DB (a postgresql:// URL or a file), else the data dir."""
+    if path is not None:
+        return str(path) if is_postgres(str(path)) else Path(path)
+    url = os.environ.get("JIXIAO_DB")
+    if url:
+        return url if is_postgres(url) else Path(url)
+    return data_dir() / "jixiao.db"
+
+
+class Store(ReviewStore, UserStore):
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = db_target(path)
+        self.conn = Database(self.path)
         migrate(self.conn)
 
     def close(self) -> None:
         self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def done(self, path: str, sha256: str, extractor: str) -> int | None:
         row = self.conn.execute(
@@ -56,58 +69,40 @@ class Store:
         with self.conn:
             if status == "ok":
                 self.conn.execute("UPDATE files SET current = 0 WHERE path = ?", (path,))
-            cur = self.conn.execute(
+            file_id = self.conn.insert(
                 "INSERT INTO files (path, name, sha256, size, status, reason, n_tables, extractor, read_at, current)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (path, name, sha256, size, status, reason, len(records), extractor, now(), int(status == "ok")))
-            file_id = cur.lastrowid
             chunk_ids = {}
             for grid in grids:
-                chunk_ids[grid.index] = self.conn.execute(
+                chunk_ids[grid.index] = self.conn.insert(
                     "INSERT INTO chunks (file_id, idx, grid) VALUES (?, ?, ?)",
-                    (file_id, grid.index, grid_to_json(grid))).lastrowid
+                    (file_id, grid.index, grid_to_json(grid)))
             for record in records:
-                rid = self.conn.execute(
+                rid = self.conn.insert(
                     "INSERT INTO records (file_id, chunk_id, idx, data, updated_at) VALUES (?, ?, ?, ?, ?)",
                     (file_id, chunk_ids.get(record.source.table), record.source.table,
-                     record.model_dump_json(by_alias=True), now())).lastrowid
-                self._insert_issues(rid, record)
+                     record.model_dump_json(by_alias=True), now()))
+                for issue in record.issues:
+                    self.insert_issue(rid, issue)
         return file_id
 
-    def _insert_issues(self, record_id: int, record: Record) -> None:
-        for issue in record.issues:
-            self.conn.execute(
-                "INSERT INTO issues (record_id, code, field, severity, message, candidates, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (record_id, issue.code, issue.field, issue.severity, issue.message,
-                 json.dumps(issue.candidates, default=str) if issue.candidates else None, now()))
-
-    def records(self, file_ids: list[int] | None = None) -> list[tuple[int, Record, bool]]:
+    def records(self, file_ids: list[int] | None = None,
+                only_reviewed: bool = False) -> list[tuple[int, Record, bool]]:
         sql = ("SELECT r.id, r.data, r.reviewed FROM records r JOIN files f ON f.id = r.file_id"
                " WHERE f.current = 1")
         params: tuple = ()
         if file_ids is not None:
-            sql += f" AND f.id IN ({','.join('?' * len(file_ids))})"
+            sql += f" AND f.id IN ({','.join('?' * len(file_ids))})" if file_ids else " AND 0 = 1"
             params = tuple(file_ids)
+        if only_reviewed:
+            sql += " AND r.reviewed = 1"
         rows = self.conn.execute(sql + " ORDER BY f.name, f.id, r.idx", params).fetchall()
         return [(r["id"], Record.model_validate_json(r["data"]), bool(r["reviewed"])) for r in rows]
 
-    def queue(self, code: str | None = None, file: str | None = None) -> list[sqlite3.Row]:
-        sql = ("SELECT i.id, i.code, i.field, i.message, i.candidates, f.name AS file, r.idx AS tbl, r.id AS record_id"
-               " FROM issues i JOIN records r ON r.id = i.record_id JOIN files f ON f.id = r.file_id"
-               " WHERE f.current = 1 AND i.status = 'open' AND i.severity = 'error'")
-        params: list = []
-        if code:
-            sql += " AND i.code = ?"
-            params.append(code)
-        if file:
-            sql += " AND f.name = ?"
-            params.append(file)
-        return self.conn.execute(sql + " ORDER BY f.name, r.idx, i.id", params).fetchall()
-
-    def failures(self) -> list[sqlite3.Row]:
+    def failures(self) -> list[Row]:
         return self.conn.execute(
             "SELECT name, reason, read_at FROM files WHERE status = 'failed' ORDER BY id").fetchall()
 
 
-__all__ = ["Store", "data_dir", "grid_to_json"]
+__all__ = ["Database", "Store", "data_dir", "db_target", "grid_to_json"]
