@@ -35,6 +35,7 @@ INDICATOR_HEADERS = (
 TOTAL_LABELS = ("总分", "合计", "总计")
 _YEAR = re.compile(r"[(（]\s*(\d{4})\s*年")
 _YEAR_LOOSE = re.compile(r"(19|20)\d{2}(?=\s*年)")
+_BRACKETED = re.compile(r"[(（][^)）]*[)）]")  # 全年预算数（A）, 执行率（B/A）: a label's own note
 _UNIT = re.compile(r"[(（]\s*(亿元|万元|千元|元)\s*[)）]|单位[:：]\s*(亿元|万元|千元|元)")
 
 
@@ -106,7 +107,7 @@ class _Reader:
             for label, name in headers:
                 if c.key.startswith(label) and name not in cols:
                     cols[name] = c
-                    if len(c.key) > len(label) + 2 and headers is FUND_HEADERS:
+                    if headers is FUND_HEADERS and len(_BRACKETED.sub("", c.key)) > len(label) + 2:
                         self.issues.append(Issue(
                             code="misplaced_text", field="funds", severity="warning",
                             message=f"header {label} carries other text: {c.text!r}"))

@@ -155,3 +155,18 @@ def test_template_reports_unknown_layout():
     g = Grid(g.file, g.index, g.n_rows, g.n_cols, [c for c in g.cells if c.key != "三级指标"])
     result = chunk_to_record(Chunk(g.file, 1, g))
     assert result.status == "failed" and "三级指标" in result.reason
+
+
+def test_form_nested_in_a_layout_table(tmp_path):
+    import copy
+
+    src = docx.Document(str(CORPUS_DOCX))
+    d = docx.Document()
+    outer = d.add_table(rows=1, cols=1)
+    tc = outer.cell(0, 0)._tc
+    tc.insert(0, copy.deepcopy(src.tables[1]._tbl))
+    path = tmp_path / "nested.docx"
+    d.save(path)
+    result = file_to_records(path)
+    assert [r.project_name for r in result.records] == ["宣传与推广"]
+    assert result.records[0].indicators[0].score == 10

@@ -36,8 +36,8 @@ def _para_text(p) -> str:
 
 
 def _cell_paragraphs(tc) -> list[str]:
-    # Nested tables are rare in these forms; their text is kept as paragraphs of the cell.
-    return [_para_text(p) for p in tc.iter(_P)]
+    # Paragraphs of a table nested in the cell belong to that table's own grid, not to this cell.
+    return [_para_text(p) for p in _body_blocks(tc) if p.tag == _P]
 
 
 def _int_attr(parent, tag: str, default: int) -> int:
@@ -125,8 +125,10 @@ class DocxReader(Reader):
                 if text:
                     pending.append(text)
             else:
-                grids.append(table_to_grid(el, path.name, len(grids) + 1, pending))
-                pending = []
+                # A form pasted inside a layout table arrives nested: each table is a grid of its own.
+                for tbl in el.iter(_TBL):
+                    grids.append(table_to_grid(tbl, path.name, len(grids) + 1, pending))
+                    pending = []
         result = ReadResult(file=path, grids=grids)
         if not grids:
             result.status = "failed"
