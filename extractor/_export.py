@@ -75,7 +75,43 @@ def write_xlsx(items: list[tuple[Record, bool]], out: Path) -> int:
 
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "xlsx": write_xlsx}
+AUDIT_COLUMNS = ["file", "table", "item", "action", "code", "field", "old_value", "new_value", "who", "at",
+                 "undone_at"]
 
 
-def export(items: list[tuple[Record, bool]], out: Path, fmt: str = "jsonl") -> int:
-    return WRITERS[fmt](items, out)
+def audit_path(out: Path) -> Path:
+    """Where the audit trail goes beside an export: out.jsonl → out.audit.jsonl (XLSX keeps it in a sheet)."""
+    return out.with_name(f"{out.stem}.audit{out.suffix}")
+
+
+def write_audit(actions: list[dict[str, Any]], out: Path, fmt: str) -> Path:
+    """Every review action (who, when, old and new value, the issue it answered), beside the records."""
+    rows = [{c: a.get(c) for c in AUDIT_COLUMNS} for a in actions]
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(out)
+        ws = wb.create_sheet("audit")
+        ws.append(AUDIT_COLUMNS)
+        for row in rows:
+            ws.append([row[c] for c in AUDIT_COLUMNS])
+        wb.save(out)
+        return out
+    path = audit_path(out)
+    with open(path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as f:
+        if fmt == "csv":
+            writer = csv.DictWriter(f, AUDIT_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return path
+
+
+def export(items: list[tuple[Record, bool]], out: Path, fmt: str = "jsonl",
+           audit: list[dict[str, Any]] | None = None) -> int:
+    """Write the records (corrected values as stored, each marked reviewed or not) and, given one, the audit trail."""
+    n = WRITERS[fmt](items, out)
+    if audit is not None:
+        write_audit(audit, out, fmt)
+    return n

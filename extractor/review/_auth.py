@@ -1,0 +1,65 @@
+"""Sessions: a random session token (only its hash is stored), a CSRF token per session checked on every
+form post, and a double-submit token on the login form."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from ..store import Store
+
+SESSION_COOKIE = "jixiao_session"
+LOGIN_COOKIE = "jixiao_login"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_user(request: Request, store: Store):
+    token = request.cookies.get(SESSION_COOKIE)
+    return store.session(token_hash(token)) if token else None
+
+
+def same(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and secrets.compare_digest(str(a), str(b))
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: a login link must not send a reviewer elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+Handler = Callable[..., Response]
+
+
+def guarded(role: str | None = None) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """Wrap a page: a session is required, `role="admin"` requires an admin, and a POST needs the CSRF token.
+
+    The handler is called as handler(request, store, user, form) with its own store connection.
+    """
+    def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            with Store(request.app.state.db) as store:
+                user = session_user(request, store)
+                if user is None:
+                    if request.method == "GET":
+                        return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
+                    return PlainTextResponse("log in first", 401)
+                if role and user["role"] != role:
+                    return PlainTextResponse(f"this page is for the {role} role", 403)
+                form = None
+                if request.method == "POST":
+                    form = await request.form()
+                    if not same(form.get("csrf"), user["csrf"]):
+                        return PlainTextResponse("missing or wrong CSRF token: reload the page and try again", 403)
+                return handler(request, store, user, form)
+        return endpoint
+    return wrap

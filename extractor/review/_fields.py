@@ -1,0 +1,102 @@
+"""Field paths as issues name them (`indicators[0].score`, `funds.total.executed`, `department`): read, type, set."""
+
+from __future__ import annotations
+
+import re
+import typing
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from .._record import Record
+from .._values import fmt, parse_number, parse_text
+
+_PART = re.compile(r"[^.\[\]]+")
+# What a reviewer may change: the values of the record, not its bookkeeping.
+_FIXED = {"schema_", "source", "issues", "provenance", "extractor"}
+
+
+def _parts(path: str) -> list[str]:
+    parts = _PART.findall(path or "")
+    if not parts or parts[0] in _FIXED:
+        raise ValueError(f"{path!r} is not a field a reviewer can change")
+    return parts
+
+
+def _step(obj: Any, part: str) -> Any:
+    if isinstance(obj, list) and part.isdigit() and int(part) < len(obj):
+        return obj[int(part)]
+    if isinstance(obj, BaseModel) and part in type(obj).model_fields:
+        return getattr(obj, part)
+    raise ValueError(f"no field {part!r} here")
+
+
+def get_field(record: Record, path: str) -> Any:
+    obj: Any = record
+    for part in _parts(path):
+        obj = _step(obj, part)
+    return obj
+
+
+def field_kind(record: Record, path: str) -> str | None:
+    """number, int or text for a single value; None for a group of fields (`funds.total`, `indicators[2]`)."""
+    parts = _parts(path)
+    parent = get_field(record, ".".join(parts[:-1])) if len(parts) > 1 else record
+    if not isinstance(parent, BaseModel) or parts[-1] not in type(parent).model_fields:
+        return None
+    args = typing.get_args(type(parent).model_fields[parts[-1]].annotation)
+    for kind, python_type in (("number", Decimal), ("int", int), ("text", str)):
+        if python_type in args:
+            return kind
+    return None
+
+
+def leaf_fields(record: Record, path: str) -> list[str]:
+    """The single-value fields at or under a path, in record order."""
+    if field_kind(record, path) is not None:
+        return [path]
+    obj = get_field(record, path)
+    if isinstance(obj, list):
+        subs = [f"{path}[{i}]" for i in range(len(obj))]
+    elif isinstance(obj, BaseModel):
+        subs = [f"{path}.{name}" for name in type(obj).model_fields]
+    else:
+        return []
+    return [leaf for sub in subs for leaf in leaf_fields(record, sub)]
+
+
+def parse_value(record: Record, path: str, text: Any) -> Any:
+    """A typed or accepted value as the field holds it: numbers read as a careful clerk reads a cell."""
+    kind = field_kind(record, path)
+    if kind is None:
+        raise ValueError(f"{path} is a group of fields: set one of {', '.join(leaf_fields(record, path)[:4])} …")
+    text = "" if text is None else str(text)
+    if kind == "text":
+        return parse_text([text])
+    parsed = parse_number([text])
+    if not parsed.ok:
+        raise ValueError(f"{path} takes a number; {text!r} is not one")
+    if parsed.ambiguous:
+        raise ValueError(f"{path} takes one number; {text!r} holds {len(parsed.candidates)}")
+    if kind == "int" and parsed.value is not None:
+        if parsed.value != parsed.value.to_integral_value():
+            raise ValueError(f"{path} takes a whole number; {text!r} is not one")
+        return int(parsed.value)
+    return parsed.value
+
+
+def set_field(record: Record, path: str, value: Any) -> None:
+    parts = _parts(path)
+    parent = get_field(record, ".".join(parts[:-1])) if len(parts) > 1 else record
+    _step(parent, parts[-1])  # the field must exist: a typo never adds an attribute
+    setattr(parent, parts[-1], value)
+
+
+def shown(value: Any) -> str:
+    """A value as a reviewer reads it (and as the audit trail stores it); blank for None."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return fmt(value)
+    return str(value)
