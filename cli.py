@@ -119,10 +119,9 @@ def _batch_options(f):
 def extract(paths, output, fmt, registry, **batch) -> None:
     """Read FILES/DIRS, check every record, queue doubtful cells, and write the export."""
     store, summary = _ingest(paths, registry, **batch)
-    items = [(rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)]
-    export(items, output, fmt)
-    errors = sum(1 for rec, _ in items for i in rec.issues if i.severity == "error")
-    click.echo(f"wrote {len(items)} records to {output} ({errors} issues for review: `jixiao queue`)", err=True)
+    counts = export(((rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)), output, fmt)
+    click.echo(f"wrote {counts.records} records to {output} ({counts.errors} issues for review: `jixiao queue`)",
+               err=True)
     if summary.outcomes and len(summary.failed) == len(summary.outcomes):
         sys.exit(1)
 
@@ -252,10 +251,10 @@ def serve(host, port) -> None:
 def export_cmd(output, fmt, only_reviewed) -> None:
     """Write every stored record (with corrections) and the audit trail of review actions."""
     store = Store()
-    items = [(rec, reviewed) for _, rec, reviewed in store.records(only_reviewed=only_reviewed)]
-    export(items, output, fmt, audit=store.actions())
+    items = ((rec, reviewed) for _, rec, reviewed in store.records(only_reviewed=only_reviewed))
+    counts = export(items, output, fmt, audit=store.actions())
     trail = "the sheet audit" if fmt == "xlsx" else audit_path(output).name
-    click.echo(f"wrote {len(items)} records to {output} ({sum(r for _, r in items)} reviewed); "
+    click.echo(f"wrote {counts.records} records to {output} ({counts.reviewed} reviewed); "
                f"review actions in {trail}", err=True)
 
 

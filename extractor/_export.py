@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +29,15 @@ def record_row(data: dict[str, Any], reviewed: bool) -> dict[str, Any]:
     return row
 
 
-def write_jsonl(items: list[tuple[Record, bool]], out: Path, provenance: bool = False) -> int:
+def write_jsonl(items: Iterable[tuple[Record, bool]], out: Path, provenance: bool = False) -> None:
     with open(out, "w", encoding="utf-8") as f:
         for record, reviewed in items:
             data = record.export(provenance)
             data["reviewed"] = reviewed
             f.write(json.dumps(data, ensure_ascii=False) + "\n")
-    return len(items)
 
 
-def write_csv(items: list[tuple[Record, bool]], out: Path) -> int:
+def write_csv(items: Iterable[tuple[Record, bool]], out: Path) -> None:
     columns = RECORD_COLUMNS + ["indicator"] + [f"indicator.{c}" for c in INDICATOR_COLUMNS]
     with open(out, "w", encoding="utf-8-sig", newline="") as f:  # BOM: Excel opens Chinese CSV correctly
         writer = csv.DictWriter(f, columns)
@@ -47,19 +48,17 @@ def write_csv(items: list[tuple[Record, bool]], out: Path) -> int:
             for n, ind in enumerate(data["indicators"] or [{}], 1):
                 writer.writerow({**base, "indicator": n if ind else None,
                                  **{f"indicator.{k}": ind.get(k) for k in INDICATOR_COLUMNS}})
-    return len(items)
 
 
-def write_xlsx(items: list[tuple[Record, bool]], out: Path) -> int:
+def write_xlsx(items: Iterable[tuple[Record, bool]], out: Path) -> None:
     from openpyxl import Workbook
 
-    wb = Workbook()
+    wb = Workbook(write_only=True)  # rows stream to disk: an archive-sized export stays small in memory
     sheets = {"records": RECORD_COLUMNS, "indicators": ["file", "table", "row", *INDICATOR_COLUMNS],
               "issues": ["file", "table", "code", "field", "severity", "message", "candidates"]}
     ws = {}
-    for i, (title, columns) in enumerate(sheets.items()):
-        ws[title] = wb.active if i == 0 else wb.create_sheet()
-        ws[title].title = title
+    for title, columns in sheets.items():
+        ws[title] = wb.create_sheet(title)
         ws[title].append(columns)
     for record, reviewed in items:
         data = record.export()
@@ -71,7 +70,6 @@ def write_xlsx(items: list[tuple[Record, bool]], out: Path) -> int:
             ws["issues"].append([*src, issue["code"], issue["field"], issue["severity"], issue["message"],
                                  json.dumps(issue.get("candidates"), ensure_ascii=False, default=str)])
     wb.save(out)
-    return len(items)
 
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "xlsx": write_xlsx}
@@ -108,10 +106,27 @@ def write_audit(actions: list[dict[str, Any]], out: Path, fmt: str) -> Path:
     return path
 
 
-def export(items: list[tuple[Record, bool]], out: Path, fmt: str = "jsonl",
-           audit: list[dict[str, Any]] | None = None) -> int:
-    """Write the records (corrected values as stored, each marked reviewed or not) and, given one, the audit trail."""
-    n = WRITERS[fmt](items, out)
+@dataclass
+class ExportCounts:
+    records: int = 0
+    reviewed: int = 0
+    errors: int = 0
+
+
+def _counted(items: Iterable[tuple[Record, bool]], counts: ExportCounts) -> Iterator[tuple[Record, bool]]:
+    for record, reviewed in items:
+        counts.records += 1
+        counts.reviewed += reviewed
+        counts.errors += sum(1 for i in record.issues if i.severity == "error")
+        yield record, reviewed
+
+
+def export(items: Iterable[tuple[Record, bool]], out: Path, fmt: str = "jsonl",
+           audit: list[dict[str, Any]] | None = None) -> ExportCounts:
+    """Write the records (corrected values as stored, each marked reviewed or not) and, given one, the audit trail.
+    Records stream through: nothing holds the whole archive."""
+    counts = ExportCounts()
+    WRITERS[fmt](_counted(items, counts), out)
     if audit is not None:
         write_audit(audit, out, fmt)
-    return n
+    return counts

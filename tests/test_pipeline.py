@@ -115,17 +115,17 @@ def test_rerun_skips_done_and_rereads_changed(tmp_path):
     assert [o.status for o in first.outcomes] == ["ok"]
     again = run([src], store)
     assert [o.status for o in again.outcomes] == ["skipped"]
-    assert len(store.records()) == 23
+    assert len(list(store.records())) == 23
     src.write_bytes(b"broken now")
     broken = run([src], store)
     assert broken.outcomes[0].status == "failed"
-    assert len(store.records()) == 23  # a failed re-read loses nothing stored
+    assert len(list(store.records())) == 23  # a failed re-read loses nothing stored
     d = docx.Document(str(CORPUS_DOCX))
     d.element.body.remove(d.tables[0]._tbl)
     d.save(src)
     changed = run([src], store)
     assert changed.outcomes[0].status == "ok" and changed.outcomes[0].tables == 22
-    assert len(store.records()) == 22
+    assert len(list(store.records())) == 22
 
 
 def test_queue_and_exports(tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from .._grid import Grid
@@ -87,18 +88,20 @@ class Store(ReviewStore, UserStore):
                     self.insert_issue(rid, issue)
         return file_id
 
-    def records(self, file_ids: list[int] | None = None,
-                only_reviewed: bool = False) -> list[tuple[int, Record, bool]]:
-        sql = ("SELECT r.id, r.data, r.reviewed FROM records r JOIN files f ON f.id = r.file_id"
-               " WHERE f.current = 1")
-        params: tuple = ()
-        if file_ids is not None:
-            sql += f" AND f.id IN ({','.join('?' * len(file_ids))})" if file_ids else " AND 0 = 1"
-            params = tuple(file_ids)
-        if only_reviewed:
-            sql += " AND r.reviewed = 1"
-        rows = self.conn.execute(sql + " ORDER BY f.name, f.id, r.idx", params).fetchall()
-        return [(r["id"], Record.model_validate_json(r["data"]), bool(r["reviewed"])) for r in rows]
+    def records(self, file_ids: list[int] | None = None, only_reviewed: bool = False,
+                batch: int = 500) -> Iterator[tuple[int, Record, bool]]:
+        """Current records in export order, read a batch of files at a time (an archive never sits in memory)."""
+        if file_ids is None:
+            file_ids = [r["id"] for r in self.conn.execute(
+                "SELECT id FROM files WHERE current = 1 ORDER BY name, id").fetchall()]
+        reviewed = " AND r.reviewed = 1" if only_reviewed else ""
+        for start in range(0, len(file_ids), batch):
+            ids = file_ids[start:start + batch]
+            sql = ("SELECT r.id, r.data, r.reviewed FROM records r JOIN files f ON f.id = r.file_id"
+                   f" WHERE f.current = 1 AND f.id IN ({','.join('?' * len(ids))}){reviewed}"
+                   " ORDER BY f.name, f.id, r.idx")
+            for r in self.conn.execute(sql, tuple(ids)).fetchall():
+                yield r["id"], Record.model_validate_json(r["data"]), bool(r["reviewed"])
 
     def failures(self) -> list[Row]:
         return self.conn.execute(
