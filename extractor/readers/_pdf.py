@@ -1,0 +1,322 @@
+"""Text PDFs: tables rebuilt from each page's ruling lines and characters.
+
+Characters and path segments come from pdfium (pypdfium2, the engine pdfplumber itself
+ships with): pdfplumber's pdfminer parses content streams in Python at about 6 pages/s,
+too slow for archives of thousands of pages. The geometry is in _pdf_layout.
+
+Each page's part of a table is its own grid (the chunker joins the parts of a project);
+the parts share column boundaries, and a row cut in two by the page break is joined back.
+Pages with no text layer (scans) are handed to the OCR reader (_scan) and its grids join
+the others in page order.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from .._grid import Cell, Grid
+from ._base import Reader, ReadResult
+from ._pdf_layout import (
+    Char,
+    Rule,
+    Table,
+    ends_short,
+    find_tables,
+    join_wrap,
+    line_text,
+    lines,
+    paragraphs,
+    pitch,
+    share_columns,
+    snap,
+    table_cells,
+)
+
+MIN_RULE = 3.0  # points: shorter segments are the ends of thin filled rectangles, not rules
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_LOAD_ERRORS = {
+    raw.FPDF_ERR_PASSWORD: "encrypted PDF: it needs a password to open (none or a wrong one was given)",
+    raw.FPDF_ERR_SECURITY: "encrypted PDF with an unsupported security handler",
+    raw.FPDF_ERR_FORMAT: "not a valid PDF (corrupt or another format)",
+    raw.FPDF_ERR_FILE: "cannot open the file",
+}
+
+
+@dataclass
+class _Page:
+    number: int
+    chars: list[Char]
+    tables: list[Table]
+    images: int
+
+
+def _compose(outer: _Matrix, inner: _Matrix) -> _Matrix:
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (A * a + C * b, B * a + D * b, A * c + C * d, B * c + D * d, A * e + C * f + E, B * e + D * f + F)
+
+
+def _matrix(obj) -> _Matrix:
+    m = raw.FS_MATRIX()
+    return (m.a, m.b, m.c, m.d, m.e, m.f) if raw.FPDFPageObj_GetMatrix(obj, m) else _IDENTITY
+
+
+def _path_rules(obj, m: _Matrix, left: float, top: float, hs: list[Rule], vs: list[Rule]) -> None:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if raw.FPDFPath_GetDrawMode(obj, fill, stroke) and not fill.value and not stroke.value:
+        return  # a clipping path draws nothing
+    x, y = ctypes.c_float(), ctypes.c_float()
+    a, b, c, d, e, f = m
+    start = cur = None
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        raw.FPDFPathSegment_GetPoint(seg, x, y)
+        pt = (a * x.value + c * y.value + e - left, top - (b * x.value + d * y.value + f))
+        kind = raw.FPDFPathSegment_GetType(seg)
+        edges = [(cur, pt)] if kind == raw.FPDF_SEGMENT_LINETO and cur is not None else []
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            start = pt
+        elif raw.FPDFPathSegment_GetClose(seg) and start is not None:
+            edges.append((pt, start))
+        cur = pt
+        for (x1, y1), (x2, y2) in edges:
+            if abs(y1 - y2) <= 0.5 and abs(x1 - x2) >= MIN_RULE:
+                hs.append(Rule((y1 + y2) / 2, min(x1, x2), max(x1, x2)))
+            elif abs(x1 - x2) <= 0.5 and abs(y1 - y2) >= MIN_RULE:
+                vs.append(Rule((x1 + x2) / 2, min(y1, y2), max(y1, y2)))
+
+
+def _page_rules(page, left: float, top: float) -> tuple[list[Rule], list[Rule], int]:
+    """Horizontal and vertical rules drawn on the page (inside forms too), and its number of images."""
+    hs: list[Rule] = []
+    vs: list[Rule] = []
+    images = 0
+
+    def walk(parent, count, get, m: _Matrix) -> None:
+        nonlocal images
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                _path_rules(obj, _compose(m, _matrix(obj)), left, top, hs, vs)
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                walk(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, _compose(m, _matrix(obj)))
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+
+    walk(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, _IDENTITY)
+    return hs, vs, images
+
+
+def _page_chars(textpage, left: float, top: float) -> list[Char]:
+    out: list[Char] = []
+    rect = raw.FS_RECTF()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    for i in range(raw.FPDFText_CountChars(textpage)):
+        if raw.FPDFText_IsGenerated(textpage, i) == 1:
+            continue  # spaces and line ends pdfium made up: the layout is read from positions
+        text = chr(raw.FPDFText_GetUnicode(textpage, i))
+        if text in "\r\n\x00" or not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
+            continue
+        raw.FPDFText_GetCharOrigin(textpage, i, x, y)
+        out.append(Char(text, rect.left - left, rect.right - left, top - y.value,
+                        raw.FPDFText_GetFontSize(textpage, i) or 1.0))
+    return out
+
+
+def _read_page(doc: pdfium.PdfDocument, index: int) -> _Page:
+    page = doc[index]
+    try:
+        left, _, _, top = page.get_mediabox()
+        hs, vs, images = _page_rules(page.raw, left, top)
+        textpage = page.get_textpage()
+        try:
+            chars = _page_chars(textpage.raw, left, top)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return _Page(index + 1, chars, find_tables(index + 1, hs, vs), images)
+
+
+@dataclass
+class _Part:
+    """A table on one page: its cells and, aligned with them, each cell's lines of text."""
+
+    table: Table
+    ys: list[float]
+    cells: list[Cell]
+    lines: list[list[list[Char]]]
+    pad: float = 0.0  # the cells' inner margin, from the text nearest a left border
+
+    def right(self, k: int) -> float:
+        return self.cells[k].box.x1 - self.pad
+
+    def drop_first_row(self) -> None:
+        kept = [(c, ls) for c, ls in zip(self.cells, self.lines) if c.row > 0 or c.rowspan > 1]
+        for c, _ in kept:
+            if c.row == 0:
+                c.rowspan -= 1
+                c.box = replace(c.box, top=round(self.ys[1], 2))
+            else:
+                c.row = c.src_row = c.row - 1
+        self.cells, self.lines = [c for c, _ in kept], [ls for _, ls in kept]
+        self.ys = self.ys[1:]
+
+
+def _page_parts(page: _Page) -> tuple[list[_Part], list[list[Char]]]:
+    """The page's tables with each cell's lines, and the lines outside every table."""
+    parts: list[_Part] = []
+    covers: list[dict[tuple[int, int], int]] = []
+    for t in page.tables:
+        ys = snap([h.pos for h in t.hs])
+        cells = table_cells(t, ys)
+        parts.append(_Part(t, ys, cells, [[] for _ in cells]))
+        covers.append({(r, j): k for k, c in enumerate(cells)
+                       for r in range(c.row, c.row + c.rowspan) for j in range(c.col, c.col + c.colspan)})
+    buckets: list[dict[int, list[Char]]] = [{} for _ in parts]
+    free: list[Char] = []
+    for ch in page.chars:
+        cx, cy = (ch.x0 + ch.x1) / 2, ch.base - 0.3 * ch.size
+        for part, cover, bucket in zip(parts, covers, buckets):
+            t = part.table
+            if t.x0 < cx < t.x1 and t.top < cy < t.bottom:
+                k = cover.get((bisect_right(part.ys, cy) - 1, bisect_right(t.xs, cx) - 1))
+                if k is not None:
+                    bucket.setdefault(k, []).append(ch)
+                break
+        else:
+            free.append(ch)
+    for part, bucket in zip(parts, buckets):
+        for k, chars in bucket.items():
+            part.lines[k] = lines(chars)
+        part.pad = max(0.0, min((ls[0][0].x0 - part.cells[k].box.x0 for k, ls in enumerate(part.lines) if ls),
+                                default=0.0))
+    return parts, lines(free)
+
+
+def _unit(parts: list[_Part]) -> float:
+    """The document's normal line pitch in font sizes: the tightest pitch between two lines of a cell."""
+    pitches = [pitch(ls[k - 1], ls[k]) for p in parts for ls in p.lines for k in range(1, len(ls))]
+    return min((q for q in pitches if q >= 0.8), default=1.2)
+
+
+def _join_split_row(a: _Part, b: _Part) -> None:
+    """A row cut by the page break: b's first row holds only the rest of the text of a's last row,
+    at least one piece going on from a full last line, and is empty under a cell whose text fitted
+    on a's page. Its text goes back to a's cells; a complete new row stays a row."""
+    bottom = {(c.col, c.colspan): k for k, c in enumerate(a.cells) if c.row + c.rowspan == len(a.ys) - 1}
+    pairs: list[tuple[int, int]] = []
+    fitted = False
+    for kb, c in enumerate(b.cells):
+        ka = bottom.get((c.col, c.colspan)) if c.row == 0 else None
+        if c.row == 0 and b.lines[kb]:
+            if ka is None or not a.lines[ka]:
+                return
+            pairs.append((ka, kb))
+        elif ka is not None and a.lines[ka] and a.cells[ka].rowspan == c.rowspan == 1:
+            fitted = True  # (an empty cell under a merged label is only the merge going on)
+    cut = [not ends_short(a.lines[ka][-1], b.lines[kb][0], a.right(ka)) for ka, kb in pairs]
+    if not (pairs and fitted and any(cut)):
+        return
+    for (ka, kb), wrapped in zip(pairs, cut):
+        upper, lower = a.cells[ka].paragraphs, b.cells[kb].paragraphs
+        upper[-1:] = [join_wrap(upper[-1], lower[0])] if wrapped else upper[-1:] + lower[:1]
+        upper.extend(lower[1:])
+        b.cells[kb].paragraphs = []  # a label merged on down b's rows: its text went up with the rest
+    b.drop_first_row()
+
+
+def _pages_to_grids(file: str, pages: list[_Page]) -> list[Grid]:
+    share_columns([p.tables for p in pages])
+    laid = [_page_parts(p) for p in pages]
+    unit = _unit([part for parts, _ in laid for part in parts])
+    previous: _Part | None = None
+    for parts, _ in laid:
+        for part in parts:
+            for cell, ls in zip(part.cells, part.lines):
+                cell.paragraphs = paragraphs(ls, unit, cell.box.x1 - part.pad)
+            if previous is not None and part.table.xs is previous.table.xs:
+                _join_split_row(previous, part)
+            previous = part
+    grids: list[Grid] = []
+    pending: list[str] = []  # text above the next table: titles, the unit line, carried over a page break
+    for parts, free in laid:
+        for part in parts:
+            pending += [line_text(ln) for ln in free if ln[0].base < part.table.top]
+            free = [ln for ln in free if ln[0].base >= part.table.top]
+            if len(part.ys) < 2:
+                continue  # all of it was the rest of a row from the page before
+            for cell in part.cells:
+                cell.table = len(grids) + 1
+            grids.append(Grid(file, len(grids) + 1, len(part.ys) - 1, len(part.table.xs) - 1, part.cells, pending))
+            pending = []
+        pending += [line_text(ln) for ln in free]
+    return grids
+
+
+def _ocr(path: Path, numbers: list[int]) -> ReadResult:
+    from ._scan import scan_pages_to_grids  # the OCR models load only for a PDF that needs them
+
+    return scan_pages_to_grids(path, numbers)
+
+
+def _add_scans(path: Path, result: ReadResult, scanned: list[int]) -> None:
+    """Pages with no text layer go to the OCR reader; its grids join the others in page order."""
+    ocr = _ocr(path, scanned)
+    result.grids = sorted(result.grids + ocr.grids, key=lambda g: min(c.box.page for c in g.cells))
+    for index, g in enumerate(result.grids, 1):
+        g.index = index
+        for c in g.cells:
+            c.table = index
+    shown = ", ".join(map(str, scanned))
+    result.errors += [f"page{'s' * (len(scanned) > 1)} {shown} with no text layer (scanned): {e}" for e in ocr.errors]
+
+
+def _pages_to_result(path: Path, pages: list[_Page]) -> ReadResult:
+    scanned = [p.number for p in pages if not p.chars and p.images]
+    if not pages:
+        return ReadResult.failed(path, "the PDF has no pages")
+    if not any(p.chars for p in pages):
+        return _ocr(path, scanned) if scanned else ReadResult.failed(path, f"all {len(pages)} pages are blank")
+    result = ReadResult(file=path, grids=_pages_to_grids(path.name, pages), pages=len(pages))
+    if scanned:
+        _add_scans(path, result, scanned)
+    if not result.grids:
+        result.status = "failed"
+        result.errors.insert(0, f"no ruled table on any of its {len(pages)} pages")
+    return result
+
+
+def _open_pdf(path: Path) -> pdfium.PdfDocument | str:
+    try:
+        return pdfium.PdfDocument(path.read_bytes())
+    except pdfium.PdfiumError as exc:
+        return _LOAD_ERRORS.get(exc.err_code, f"cannot open the PDF ({exc})")
+
+
+def _read_pages(path: Path) -> list[_Page] | str:
+    doc = _open_pdf(path)
+    if isinstance(doc, str):
+        return doc
+    try:
+        return [_read_page(doc, i) for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+class PdfReader(Reader):
+    suffixes = (".pdf",)
+
+    def read(self, path: Path) -> ReadResult:
+        pages = _read_pages(path)
+        if isinstance(pages, str):
+            return ReadResult.failed(path, pages)
+        return _pages_to_result(path, pages)
