@@ -106,7 +106,7 @@ class _Run:
 
     def save(self, task: Task, result: FileResult) -> None:
         file_id = self.store.save(task.key, task.name, task.digest, task.size, self.extractor.name, result.status,
-                                  result.reason, result.records, [c.grid for c in result.chunks])
+                                  result.reason, result.records, result.grids_json, result.records_json)
         queued = 0
         for record in result.records:
             for issue in record.issues:
@@ -135,6 +135,6 @@ def run(paths: Iterable[Path], store: Store, extractor: Extractor | None = None,
         read_in_workers(tasks, workers, extractor, registry, limits or Limits(), job.save)
     else:
         for task in tasks:
-            job.save(task, file_to_records(task.path, extractor, registry))
+            job.save(task, file_to_records(task.path, extractor, registry).pack())
     summary.seconds = time.perf_counter() - start
     return summary

@@ -22,7 +22,7 @@ def _read_bytes(name: str, data: bytes, extractor: Extractor, registry: list[str
         path.write_bytes(data)
         result = file_to_records(path, extractor, registry)
     result.path = Path(name)
-    return result
+    return result.pack()
 
 
 def read_with_ray(tasks: Iterator, extractor: Extractor, registry: list[str] | None, limits: Limits,

@@ -30,7 +30,7 @@ def _serve(conn: Connection, extractor: Extractor, registry: list[str] | None) -
         path = conn.recv()
         if path is None:
             return
-        conn.send(file_to_records(path, extractor, registry))
+        conn.send(file_to_records(path, extractor, registry).pack())
 
 
 def _rss_mb(pid: int) -> float:

@@ -65,8 +65,9 @@ class Store(ReviewStore, UserStore):
         return row["id"] if row else None
 
     def save(self, path: str, name: str, sha256: str, size: int, extractor: str, status: str, reason: str,
-             records: list[Record], grids: list[Grid]) -> int:
-        """Store one file's outcome in one transaction; a failure never replaces stored records."""
+             records: list[Record], grids: list[tuple[int, str]], records_json: list[str]) -> int:
+        """Store one file's outcome in one transaction; a failure never replaces stored records.
+        Grids and records come serialised (FileResult.pack) so that workers, not this process, pay for it."""
         with self.conn:
             if status == "ok":
                 self.conn.execute("UPDATE files SET current = 0 WHERE path = ?", (path,))
@@ -75,15 +76,13 @@ class Store(ReviewStore, UserStore):
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (path, name, sha256, size, status, reason, len(records), extractor, now(), int(status == "ok")))
             chunk_ids = {}
-            for grid in grids:
-                chunk_ids[grid.index] = self.conn.insert(
-                    "INSERT INTO chunks (file_id, idx, grid) VALUES (?, ?, ?)",
-                    (file_id, grid.index, grid_to_json(grid)))
-            for record in records:
+            for index, grid_json in grids:
+                chunk_ids[index] = self.conn.insert(
+                    "INSERT INTO chunks (file_id, idx, grid) VALUES (?, ?, ?)", (file_id, index, grid_json))
+            for record, data in zip(records, records_json, strict=True):
                 rid = self.conn.insert(
                     "INSERT INTO records (file_id, chunk_id, idx, data, updated_at) VALUES (?, ?, ?, ?, ?)",
-                    (file_id, chunk_ids.get(record.source.table), record.source.table,
-                     record.model_dump_json(by_alias=True), now()))
+                    (file_id, chunk_ids.get(record.source.table), record.source.table, data, now()))
                 for issue in record.issues:
                     self.insert_issue(rid, issue)
         return file_id

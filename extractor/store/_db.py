@@ -54,6 +54,9 @@ class Database:
             self.raw.row_factory = sqlite3.Row
             self.raw.execute("PRAGMA foreign_keys = ON")
             self.raw.execute("PRAGMA journal_mode = WAL")
+            # WAL with NORMAL sync survives a killed process (every committed file stays); only a power
+            # cut can lose the last commits, which a re-run then reads again.
+            self.raw.execute("PRAGMA synchronous = NORMAL")
 
     def execute(self, sql: str, params: Sequence[Any] = ()):
         if self.dialect == "postgres":
