@@ -26,38 +26,35 @@ class Chunk:
         return self.grid.before
 
 
-def _row_keys(grid: Grid, r: int) -> list[str]:
-    return [c.key for c in grid.row(r)]
+def _row_keys(grid: Grid) -> list[list[str]]:
+    return [[c.key for c in grid.row(r)] for r in range(grid.n_rows)]
 
 
-def _starts(grid: Grid) -> list[int]:
+def _starts(keys: list[list[str]]) -> list[int]:
     starts = []
-    for r in range(grid.n_rows):
-        if any(k.startswith("项目名称") for k in _row_keys(grid, r)):
+    for r, row in enumerate(keys):
+        if any(k.startswith("项目名称") for k in row):
             s = r
-            while s > 0 and (not starts or s - 1 > starts[-1]) and any(
-                _TITLE.search(k) for k in _row_keys(grid, s - 1)
-            ):
+            while s > 0 and (not starts or s - 1 > starts[-1]) and any(_TITLE.search(k) for k in keys[s - 1]):
                 s -= 1
             starts.append(s)
     return starts
 
 
-def _has_total(grid: Grid) -> bool:
-    return any(
-        any(k in ("总分", "合计", "总计") for k in _row_keys(grid, r)) for r in range(grid.n_rows)
-    )
+def _has_total(keys: list[list[str]]) -> bool:
+    return any(k in ("总分", "合计", "总计") for row in keys for k in row)
 
 
 def grids_to_chunks(grids: list[Grid]) -> list[Chunk]:
     groups: list[list[Grid]] = []
     open_group = False  # the last project has not reached its 总分 row yet
     for g in grids:
-        bounds = _starts(g)
+        keys = _row_keys(g)
+        bounds = _starts(keys)
         if not bounds:
             if groups and open_group:
                 groups[-1].append(g)
-                open_group = not _has_total(g)
+                open_group = not _has_total(keys)
             continue
         if bounds[0] > 0 and groups and open_group:
             groups[-1].append(slice_rows(g, 0, bounds[0], 0))
@@ -67,5 +64,5 @@ def grids_to_chunks(grids: list[Grid]) -> list[Chunk]:
             if start == bounds[0] and start > 0 and not groups:
                 part.before = list(g.before)
             groups.append([part])
-        open_group = not _has_total(groups[-1][-1])
+        open_group = not _has_total(keys[bounds[-1]:])
     return [Chunk(gs[0].file, i, stack(gs, i)) for i, gs in enumerate(groups, 1)]
