@@ -12,10 +12,11 @@ from ._record import Record
 from ._resolve import resolve
 from ._template import ExtractResult, chunk_to_record
 from .readers import file_to_grids
+from .store import grid_to_json
 
 # Issues from reading a cell, or from the batch-level name check: a re-check of one record keeps them.
 READ_CODES = {"ambiguous_cell", "unparseable_value", "misplaced_text", "low_confidence", "extraction_failed",
-              "name_mismatch"}
+              "name_mismatch", "value_not_in_cell", "goal_indicator_mismatch"}
 
 
 class Extractor(Protocol):
@@ -41,6 +42,15 @@ class FileResult:
     records: list[Record] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # tables that could not be mapped
+    grids_json: list[tuple[int, str]] = field(default_factory=list)
+    records_json: list[str] = field(default_factory=list)
+
+    def pack(self) -> FileResult:
+        """Serialise for the store here, in the worker: the process that writes the store does only the writing."""
+        self.grids_json = [(c.grid.index, grid_to_json(c.grid)) for c in self.chunks]
+        self.records_json = [r.model_dump_json(by_alias=True) for r in self.records]
+        self.chunks = []
+        return self
 
 
 def display_name(path: Path) -> str:
@@ -67,13 +77,20 @@ def file_to_records(path: Path, extractor: Extractor | None = None,
     chunks = grids_to_chunks(read.grids)
     if not chunks:
         return FileResult(path, "failed", "no self-evaluation table (项目名称 … 三级指标) found")
+    prepare = getattr(extractor, "prepare", None)
+    # An extractor that calls a model reads a file's chunks at once (concurrently, within a budget);
+    # a reason back means it left the file unread, so nothing of it is stored as done.
+    refused = prepare(chunks) if prepare is not None else ""
+    if refused:
+        return FileResult(path, "failed", refused, chunks=chunks)
     result = FileResult(path, chunks=chunks)
     for chunk in chunks:
         extracted = extractor.extract(chunk)
         if extracted.record is None:
             result.warnings.append(f"table {chunk.index}: {extracted.reason}")
             continue
-        extracted.record.extractor = extractor.name
+        if "extractor" not in extracted.record.model_fields_set:  # the LLM backend tags model and prompt itself
+            extracted.record.extractor = extractor.name
         result.records.append(extracted.record)
     if not result.records:
         return FileResult(path, "failed", "; ".join(result.warnings), chunks=chunks)

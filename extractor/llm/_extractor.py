@@ -1,0 +1,255 @@
+"""LLMExtractor: the `llm` and `auto` backends, and the --semantic check, behind the Extractor protocol.
+
+A file's chunks are read together (prepare), so calls run concurrently up to a limit,
+each answer is cached, and a run stops cleanly when the next call could pass --max-cost:
+the file is then left unread (failed, not stored as done) and what was paid for stays
+in the cache, so a re-run with a larger budget pays only for the rest.
+
+`auto` reads with the template first. The model is asked only for a chunk the template
+cannot map, and for a second read of a chunk whose checks say a field is missing where
+the template found no cell for it (a layout it does not know); never for what the
+deterministic checks settle (totals, rates, ambiguous cells: the table says so).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from .._checks import record_to_issues
+from .._chunk import Chunk
+from .._record import Issue, Record
+from .._template import ExtractResult, chunk_to_record
+from ..store import Store
+from ._answer import ANSWER_SCHEMA, Judgement, TableAnswer
+from ._cache import Ledger, cache_key
+from ._client import LLMClient, LLMConfig, Outcome
+from ._cost import Budget, Usage, estimate_tokens
+from ._grid_prompt import Prompt, chunk_to_grid_text, citable, load_prompt
+from ._verify import answer_to_record, failed_record
+
+MODES = ("llm", "auto", "template")
+# Fields a second read can supply when the template found no cell for them.
+REREADABLE = ("project_name", "department", "implementing_unit", "total_weight", "total_score", "indicators")
+
+
+@dataclass
+class _Ask:
+    """One answer to get: for which table, what to send, how to check it."""
+
+    chunk: Chunk
+    purpose: str  # extract | semantic
+    prompt: Prompt
+    messages: list[dict[str, str]]
+    model: type[BaseModel]
+    context: dict | None
+    key: str
+
+
+def rereadable(record: Record) -> list[str]:
+    """Required fields the checks find missing and the template never located: a layout it did not map."""
+    missing = {i.field for i in record_to_issues(record) if i.code == "missing_value"}
+    return [f for f in REREADABLE if f in missing and not any(p.startswith(f) for p in record.provenance)]
+
+
+def _merge(template: Record, llm: Record, fields: list[str]) -> Record:
+    """The template's record with only `fields` taken from the model's read (values, cells and issues)."""
+    for f in fields:
+        setattr(template, f, getattr(llm, f))
+        template.provenance.update({p: c for p, c in llm.provenance.items() if p.startswith(f)})
+        template.issues.extend(i for i in llm.issues if i.field.startswith(f))
+    return template
+
+
+class LLMExtractor:
+    def __init__(self, config: LLMConfig, mode: str = "llm", semantic: bool = False, store: Store | None = None,
+                 client: LLMClient | None = None) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode is one of {MODES}, not {mode!r}")
+        self.config = config
+        self.mode = mode
+        self.semantic = semantic
+        self.prompt = load_prompt("extract")
+        self.judge = load_prompt("semantic")
+        self.client = client or LLMClient(config)
+        self.store = store or Store()
+        parts = [mode] if mode == "template" else [f"{mode}:{config.model}:{self.prompt.hash}"]
+        if semantic:
+            parts.append(f"semantic:{config.model}:{self.judge.hash}")
+        self.name = "+".join(parts)
+        self.tag = f"llm:{config.model}:prompt={self.prompt.hash}:schema={ANSWER_SCHEMA}"
+        self.ledger = Ledger(self.store.conn, self.name, config.model, self.prompt.hash, config.max_cost)
+        self.usage = Usage()
+        self.budget = Budget(config.max_cost)
+        self.stopped = ""
+        self._ready: dict[int, ExtractResult] = {}
+
+    # -- the Extractor protocol ------------------------------------------------------------------------
+
+    def extract(self, chunk: Chunk) -> ExtractResult:
+        if id(chunk) not in self._ready:
+            refused = self.prepare([chunk])
+            if refused:
+                return ExtractResult(None, "failed", refused)
+        return self._ready.pop(id(chunk))
+
+    def prepare(self, chunks: list[Chunk]) -> str:
+        """Read a file's chunks; '' when every chunk has a result, else why the file was left unread."""
+        self._ready = {}
+        records: dict[int, ExtractResult] = {}
+        asks: list[_Ask] = []
+        for chunk in chunks:
+            if self.mode != "llm":
+                records[id(chunk)] = chunk_to_record(chunk)
+            if self.mode == "llm" or (self.mode == "auto" and self._needs_llm(records[id(chunk)])):
+                asks.append(self._extract_ask(chunk))
+        outcomes, refused = self._answer(asks)
+        if refused:
+            return refused
+        for ask in asks:
+            records[id(ask.chunk)] = self._read(ask, outcomes[id(ask)], records.get(id(ask.chunk)))
+        if self.semantic:
+            judged = [(r.record, self._judge_ask(c, r.record)) for c in chunks
+                      if (r := records[id(c)]).record is not None and not self._failed(r.record)]
+            outcomes, refused = self._answer([a for _, a in judged])
+            if refused:
+                return refused
+            for record, ask in judged:
+                record.issues.extend(self._judgement(outcomes[id(ask)]))
+        self._ready = records
+        return ""
+
+    def summary(self) -> str:
+        stopped = f"; stopped: {self.stopped}" if self.stopped else ""
+        unpriced = "" if self.config.price.known else " (no price for this model: counted as $0, see --price)"
+        return f"llm ({self.config.model}): {self.usage.line()}{unpriced}{stopped}"
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- deciding and reading --------------------------------------------------------------------------
+
+    def _needs_llm(self, result: ExtractResult) -> bool:
+        return result.record is None or bool(rereadable(result.record))
+
+    @staticmethod
+    def _failed(record: Record) -> bool:
+        return any(i.code == "extraction_failed" and i.severity == "error" for i in record.issues)
+
+    def _extract_ask(self, chunk: Chunk) -> _Ask:
+        grid = chunk_to_grid_text(chunk)
+        messages = self.prompt.messages(grid=grid, index=str(chunk.index), file=chunk.file)
+        return _Ask(chunk, "extract", self.prompt, messages, TableAnswer, {"ids": set(citable(chunk))},
+                    cache_key("extract", grid, self.prompt.hash, self.config.model))
+
+    def _read(self, ask: _Ask, outcome: Outcome, template: ExtractResult | None) -> ExtractResult:
+        if outcome.answer is None:
+            if template is not None and template.record is not None:
+                template.record.issues.append(Issue(
+                    code="extraction_failed", field="record", severity="warning",
+                    message=f"a second read by the LLM backend failed: {outcome.error}"))
+                return template
+            return ExtractResult(self._tagged(failed_record(ask.chunk, outcome.error)))
+        record = self._tagged(answer_to_record(outcome.answer, ask.chunk))
+        if template is None or template.record is None:
+            return ExtractResult(record)
+        merged = _merge(template.record, record, rereadable(template.record))
+        merged.extractor = f"template+{self.tag}"
+        return ExtractResult(merged)
+
+    def _tagged(self, record: Record) -> Record:
+        record.extractor = self.tag
+        return record
+
+    def _judge_ask(self, chunk: Chunk, record: Record) -> _Ask:
+        fields = {"project_name": record.project_name or "", "goal_expected": record.goal_expected or "",
+                  "goal_actual": record.goal_actual or "",
+                  "indicators": "；".join(i.name for i in record.indicators if i.name)}
+        content = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+        return _Ask(chunk, "semantic", self.judge, self.judge.messages(**fields), Judgement, None,
+                    cache_key("semantic", content, self.judge.hash, self.config.model))
+
+    def _judgement(self, outcome: Outcome) -> list[Issue]:
+        if outcome.answer is None:
+            return [Issue(code="extraction_failed", field="goal_expected", severity="warning",
+                          message=f"the semantic check got no answer: {outcome.error}")]
+        if outcome.answer.same_project:
+            return []
+        return [Issue(code="goal_indicator_mismatch", field="goal_expected",
+                      message=f"{self.config.model} judges that the goal text and the indicators describe "
+                              f"different projects: {outcome.answer.reason}")]
+
+    # -- asking: cache, concurrency, budget ------------------------------------------------------------
+
+    def _worst_cost(self, ask: _Ask) -> float:
+        """What a call could cost at most: every re-ask resends the conversation with the longest answer."""
+        cfg = self.config
+        sent = estimate_tokens(json.dumps(ask.messages, ensure_ascii=False)) + 600  # the tool schema
+        tries = cfg.reasks + 1
+        inputs = sum(sent + k * cfg.max_tokens for k in range(tries))
+        return cfg.price.cost(inputs, tries * cfg.max_tokens)
+
+    def _from_cache(self, ask: _Ask) -> Outcome | None:
+        hit = self.ledger.get(ask.key)
+        if hit is None:
+            return None
+        usage = Usage(cached=1, failed=int(hit.status != "ok"))
+        self.ledger.log(ask.chunk.file, ask.chunk.index, ask.purpose, ask.prompt.hash, ask.key, "cached", usage)
+        self.usage.add(usage)
+        if hit.status != "ok":
+            return Outcome(None, usage, hit.answer)
+        return Outcome(ask.model.model_validate_json(hit.answer, context=ask.context), usage)
+
+    def _settle(self, ask: _Ask, outcome: Outcome) -> None:
+        self.usage.add(outcome.usage)
+        status = "ok" if outcome.answer is not None else "failed"
+        if not outcome.transient:
+            answer = outcome.answer.model_dump_json() if outcome.answer is not None else outcome.error
+            self.ledger.put(ask.key, ask.purpose, ask.prompt.hash, status, answer, outcome.usage)
+        self.ledger.log(ask.chunk.file, ask.chunk.index, ask.purpose, ask.prompt.hash, ask.key, status,
+                        outcome.usage, outcome.error)
+
+    def _answer(self, asks: list[_Ask]) -> tuple[dict[int, Outcome], str]:
+        """Outcomes by id(ask); a reason instead when the budget stopped the asking."""
+        out: dict[int, Outcome] = {}
+        pending = []
+        for ask in asks:
+            cached = self._from_cache(ask)
+            if cached is not None:
+                out[id(ask)] = cached
+            else:
+                pending.append(ask)
+        refused = ""
+        if pending:
+            refused = self._ask_all(pending, out.__setitem__)
+        self.ledger.total(self.usage, refused)
+        return out, refused
+
+    def _ask_all(self, pending: list[_Ask], done: Callable[[int, Outcome], None]) -> str:
+        flying: dict[Future, tuple[_Ask, float]] = {}
+        queue = list(reversed(pending))
+        with ThreadPoolExecutor(max_workers=max(1, self.config.concurrency)) as pool:
+            while queue or flying:
+                while queue and len(flying) < max(1, self.config.concurrency):
+                    worst = self._worst_cost(queue[-1])
+                    if not self.budget.reserve(worst):
+                        break
+                    ask = queue.pop()
+                    flying[pool.submit(self.client.call, ask.messages, ask.model, ask.context)] = (ask, worst)
+                if not flying:
+                    # Nothing in flight and the next call does not fit: stop before passing the budget.
+                    self.stopped = (f"the next LLM call could pass --max-cost ${self.config.max_cost:g} "
+                                    f"(${self.budget.spent:.4f} spent); answers so far are cached")
+                    return f"not read: {self.stopped}"
+                finished, _ = wait(flying, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    ask, worst = flying.pop(future)
+                    outcome = future.result()
+                    self.budget.settle(worst, outcome.usage.cost)
+                    self._settle(ask, outcome)
+                    done(id(ask), outcome)
+        return ""
