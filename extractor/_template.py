@@ -33,6 +33,8 @@ INDICATOR_HEADERS = (
     ("偏差原因", "note"), ("原因分析", "note"), ("改进措施", "note"),
 )
 TOTAL_LABELS = ("总分", "合计", "总计")
+# Below this OCR confidence (the least sure character's probability) a cell's reading goes to review.
+LOW_CONFIDENCE = 0.9
 _YEAR = re.compile(r"[(（]\s*(\d{4})\s*年")
 _YEAR_LOOSE = re.compile(r"(19|20)\d{2}(?=\s*年)")
 _BRACKETED = re.compile(r"[(（][^)）]*[)）]")  # 全年预算数（A）, 执行率（B/A）: a label's own note
@@ -71,6 +73,11 @@ class _Reader:
                 table=cell.table, row=cell.src_row, col=cell.src_col, page=b.page if b else None,
                 box=(b.x0, b.top, b.x1, b.bottom) if b else None, confidence=cell.confidence,
             )
+            if cell.confidence is not None and cell.confidence < LOW_CONFIDENCE:
+                # An OCR doubt is for a person to settle, never a silent guess.
+                self.issues.append(Issue(code="low_confidence", field=path, original=cell.text,
+                                         message=f"OCR read {cell.text!r} with confidence {cell.confidence:.2f}: "
+                                                 "check it against the scan"))
 
     def text(self, path: str, cell: Cell | None, sep: str = "") -> str | None:
         self.note(path, cell)

@@ -7,8 +7,9 @@ from pathlib import Path
 from ._base import Reader, ReadResult
 from ._docx import DocxReader
 from ._pdf import PdfReader
+from ._scan import ScanReader
 
-_READERS: list[Reader] = [DocxReader(), PdfReader()]
+_READERS: list[Reader] = [DocxReader(), PdfReader(), ScanReader()]
 
 
 def register(reader: Reader) -> None:

@@ -1,0 +1,73 @@
+"""A scanned table that goes on over a page break: one column numbering, and the row cut in two joined.
+
+Each page's part of a table is its own grid (the chunker joins the parts of a project), but
+the parts must number their columns alike: a page whose rows never show a column split that
+the header rows have (a 三级指标 two columns wide) has fewer column lines, so its columns are
+renumbered onto the earlier page's.
+"""
+
+from __future__ import annotations
+
+from .._grid import Grid
+from ._pdf_layout import join_wrap
+
+
+def continue_columns(a: Grid, b: Grid, a_xs: list[int], b_xs: list[int], tol: int) -> bool:
+    """Renumber b's columns onto a's when b's column lines are a's (tables aligned at their left border).
+
+    False when b is not a's table going on (its columns are not a's): b is then left as it is.
+    """
+    if not a_xs or not b_xs:
+        return False
+    a_rel = [x - a_xs[0] for x in a_xs]
+    index = []
+    for x in b_xs:
+        near = [j for j, ax in enumerate(a_rel) if abs(ax - (x - b_xs[0])) <= tol]
+        if not near:
+            return False
+        index.append(near[0])
+    if index[-1] != len(a_rel) - 1:
+        return False
+    for c in b.cells:
+        start, stop = index[c.col], index[c.col + c.colspan]
+        c.col, c.colspan = start, stop - start
+    b.n_cols = a.n_cols
+    b._cover = None
+    return True
+
+
+def join_split_row(a: Grid, b: Grid, full: set[int]) -> None:
+    """A row cut by the page break: b's first row holds only the rest of the text of a's last row, some
+    piece going on from a line of text that filled its cell above, and is empty under a cell whose text
+    fitted on a's page. Its text goes back up to a's cells (a wrapped line joins, anything else is a
+    paragraph of its own); a complete new row stays a row."""
+    bottom = {(c.col, c.colspan): c for c in a.cells if c.row + c.rowspan == a.n_rows}
+    pairs, fitted = [], False
+    for c in b.cells:
+        up = bottom.get((c.col, c.colspan)) if c.row == 0 else None
+        if c.row == 0 and c.paragraphs:
+            if up is None or not up.paragraphs:
+                return
+            pairs.append((up, c))
+        elif up is not None and up.paragraphs and up.rowspan == c.rowspan == 1:
+            fitted = True
+    if not (pairs and fitted and any(id(up) in full for up, _ in pairs)):
+        return
+    for up, c in pairs:
+        if id(up) in full:
+            up.paragraphs[-1] = join_wrap(up.paragraphs[-1], c.paragraphs[0])
+            up.paragraphs += c.paragraphs[1:]
+        else:
+            up.paragraphs += c.paragraphs
+        up.confidence = min(v for v in (up.confidence, c.confidence, 1.0) if v is not None)
+    kept = []
+    for c in b.cells:
+        if c.row == 0 and c.rowspan == 1:
+            continue
+        if c.row == 0:
+            c.rowspan -= 1
+            c.paragraphs = [] if any(c is d for _, d in pairs) else c.paragraphs
+        else:
+            c.row -= 1
+        kept.append(c)
+    b.cells, b.n_rows, b._cover = kept, b.n_rows - 1, None
