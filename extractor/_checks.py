@@ -94,12 +94,32 @@ def _totals(record: Record) -> list[Issue]:
             out.append(_error(code, f"total_{column}",
                               f"indicator {label} add up to {fmt(parts)}{extra}, "
                               f"the 总分 row says {fmt(getattr(record, f'total_{column}'))}"))
+            out.extend(_doubtful_digit(record, column, code, getattr(record, f"total_{column}") - parts))
     t = record.funds.total
     if (t.weight is not None and t.weight == record.total_weight and t.score is not None
             and record.total_score is not None and t.score != record.total_score):
         out.append(_error("score_total_mismatch", "funds.total.score",
                           f"the 年度资金总额 row carries all {fmt(t.weight)} points but scores {fmt(t.score)}, "
                           f"the 总分 row says {fmt(record.total_score)}"))
+    return out
+
+
+def _one_digit_apart(a: Decimal, b: Decimal) -> bool:
+    x, y = fmt(a), fmt(b)
+    return len(x) == len(y) and sum(p != q for p, q in zip(x, y)) == 1
+
+
+def _doubtful_digit(record: Record, column: str, code: str, gap: Decimal) -> list[Issue]:
+    """Point a total mismatch at the OCR-doubtful cell whose other reading of one digit makes it add up."""
+    doubtful = {i.field for i in record.issues if i.code == "low_confidence"}
+    out = []
+    for k, ind in enumerate(record.indicators):
+        field = f"indicators[{k}].{column}"
+        value = getattr(ind, column)
+        if field in doubtful and value is not None and _one_digit_apart(value, value + gap):
+            out.append(_error(code, field, f"the {column}s add up if {ind.name}'s {column} reads "
+                                           f"{fmt(value + gap)} instead of {fmt(value)}: check that digit on the scan",
+                              candidates=[value, value + gap]))
     return out
 
 

@@ -75,7 +75,9 @@ class _Reader:
             )
             if cell.confidence is not None and cell.confidence < LOW_CONFIDENCE:
                 # An OCR doubt is for a person to settle, never a silent guess.
-                self.issues.append(Issue(code="low_confidence", field=path, original=cell.text,
+                # Long free text is compared loosely downstream: one unsure character there is shown, not queued.
+                severity = "warning" if path.startswith("goal_") else "error"
+                self.issues.append(Issue(code="low_confidence", field=path, original=cell.text, severity=severity,
                                          message=f"OCR read {cell.text!r} with confidence {cell.confidence:.2f}: "
                                                  "check it against the scan"))
 

@@ -171,3 +171,17 @@ def test_benyear_wording_and_title_outside_table():
     (record,) = read(chunk)
     assert record.year == 2019
     assert record.funds.current_appropriation.annual_budget == Decimal("120.50")
+
+
+def test_total_mismatch_points_at_a_doubtful_ocr_digit():
+    from extractor import Issue
+
+    rows = list(INDICATORS)
+    rows[1] = (*rows[1][:6], "13")  # printed 18, read as 13
+    chunk = build(indicators=rows)
+    next(c for c in chunk.grid.cells if c.text == "13").confidence = 0.55
+    (record,) = read(chunk)
+    pointed = [i for i in record.issues if i.code == "score_total_mismatch" and i.field == "indicators[1].score"]
+    assert len(pointed) == 1 and pointed[0].candidates == [13, 18]
+    assert any(isinstance(i, Issue) and i.code == "low_confidence" for i in record.issues)
+    assert not any(i.field == "indicators[0].score" for i in record.issues)
