@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 
 
+@cache  # labels repeat on every row: each distinct one is normalised once
 def _key(label: str | None) -> str:
     return re.sub(r"\s|指标$", "", re.sub(r"\s", "", label or ""))
 
@@ -27,11 +28,13 @@ def _parents() -> dict[str, str]:
     return out
 
 
+@cache
 def parent_of(level2: str | None) -> str | None:
     """The level 1 a known level 2 belongs to, or None for a label outside the framework."""
     return _parents().get(_key(level2)) if level2 else None
 
 
+@cache
 def canonical_level1(label: str | None) -> str | None:
     """The framework's level-1 label for a printed one, also when the print cut it short (满意度指)."""
     k = _key(label)

@@ -50,7 +50,7 @@ def _is_wrap(a: str, b: str) -> bool:
 
 
 def parse_number(paragraphs: list[str]) -> Parsed:
-    parts = [clean(p) for p in paragraphs if not is_blank(p)]
+    parts = [c for c in map(clean, paragraphs) if _SPACE.sub("", c) not in BLANKS]
     raw = " / ".join(parts)
     if not parts:
         return Parsed(raw=raw)

@@ -69,10 +69,13 @@ def table_to_grid(tbl, file: str, index: int, before: list[str]) -> Grid:
         col = _int_attr(_child(tr, _TRPR), _GRID_BEFORE, 0)
         current: dict[int, Cell] = {}
         for tc in tr.iterchildren(_TC):
-            pr = tc[0] if len(tc) and tc[0].tag == _TCPR else None  # tcPr comes first when present
-            span = max(1, _int_attr(pr, _SPAN, 1))
-            vm = _child(pr, _VMERGE) if pr is not None else None
-            continues = vm is not None and vm.get(_VAL) in (None, "continue")
+            span, continues = 1, False
+            if len(tc) and tc[0].tag == _TCPR:  # tcPr comes first when present; one pass over its few children
+                for prop in tc[0]:
+                    if prop.tag == _SPAN:
+                        span = max(1, _int_attr(tc[0], _SPAN, 1))
+                    elif prop.tag == _VMERGE:
+                        continues = prop.get(_VAL) in (None, "continue")
             origin = above.get(col) if continues else None
             if origin is not None and origin.colspan == span:
                 origin.rowspan = r - origin.row + 1
