@@ -23,8 +23,8 @@ FUND_HEADERS = (
     ("得分", "score"),
 )
 FUND_ROW_LABELS = (
-    ("资金总额", "total"), ("财政拨款", "current_appropriation"), ("上年结转", "carryover"),
-    ("结转", "carryover"), ("其他资金", "other"),
+    ("资金总额", "total"), ("财政拨款", "current_appropriation"), ("财政资金", "current_appropriation"),
+    ("上年结转", "carryover"), ("结转", "carryover"), ("结余", "carryover"), ("其他资金", "other"),
 )
 INDICATOR_HEADERS = (
     ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "name"), ("年度指标值", "target"),
@@ -115,7 +115,10 @@ class _Reader:
         cols: dict[str, Cell] = {}
         for c in self.g.row(row):
             for label, name in headers:
-                if c.key.startswith(label) and name not in cols:
+                # Indicator headers may carry a prefix (指标分值, 预期指标值); fund headers are matched from the
+                # start so that text glued after them can be told apart.
+                hit = c.key.startswith(label) if headers is FUND_HEADERS else label in c.key
+                if hit and name not in cols:
                     cols[name] = c
                     if headers is FUND_HEADERS and len(_BRACKETED.sub("", c.key)) > len(label) + 2:
                         self.issues.append(Issue(
@@ -126,7 +129,8 @@ class _Reader:
 
 
 def _year(r: _Reader, first_row: int, before: list[str]) -> int | None:
-    texts = [c.text for row in range(first_row) for c in r.g.row(row)] + before
+    # The file name is the last resort: archives are often named 2020年度…自评表.docx.
+    texts = [c.text for row in range(first_row) for c in r.g.row(row)] + before + [r.g.file]
     for pattern in (_YEAR, _YEAR_LOOSE):
         for t in texts:
             m = pattern.search(clean(t))
