@@ -7,7 +7,7 @@ parts add up exactly, and they serialise as JSON numbers.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -73,8 +73,9 @@ class Issue(BaseModel):
     resolved: bool = False
 
 
-class CellRef(BaseModel):
-    """Where a field's value came from: enough to outline the cell on a page or in the grid."""
+class CellRef(NamedTuple):
+    """Where a field's value came from: enough to outline the cell on a page or in the grid.
+    A tuple, not a model: every field of every table gets one, and it is stored as a short JSON array."""
 
     table: int
     row: int

@@ -69,8 +69,7 @@ class _Reader:
     def note(self, path: str, cell: Cell | None) -> None:
         if cell is not None:
             b = cell.box
-            # Values straight from our own cells need no validation: construct skips it on this hot path.
-            self.prov[path] = CellRef.model_construct(
+            self.prov[path] = CellRef(
                 table=cell.table, row=cell.src_row, col=cell.src_col, page=b.page if b else None,
                 box=(b.x0, b.top, b.x1, b.bottom) if b else None, confidence=cell.confidence,
             )
