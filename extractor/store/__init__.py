@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .._grid import Grid
 from .._record import Record
-from ._db import Database, Row, is_postgres
+from ._db import Database, is_postgres
 from ._migrate import migrate
 from ._review import ReviewStore, now
 from ._users import UserStore
@@ -101,10 +101,6 @@ class Store(ReviewStore, UserStore):
                    " ORDER BY f.name, f.id, r.idx")
             for r in self.conn.execute(sql, tuple(ids)).fetchall():
                 yield r["id"], Record.model_validate_json(r["data"]), bool(r["reviewed"])
-
-    def failures(self) -> list[Row]:
-        return self.conn.execute(
-            "SELECT name, reason, read_at FROM files WHERE status = 'failed' ORDER BY id").fetchall()
 
 
 __all__ = ["Database", "Store", "data_dir", "db_target", "grid_to_json"]
