@@ -75,7 +75,8 @@ def _amounts(record: Record) -> list[Issue]:
             continue
         actual = fr.executed / fr.annual_budget
         decimals = len(fr.execution_rate.split(".")[1].rstrip("%％")) if "." in fr.execution_rate else 0
-        tolerance = Decimal(5) / Decimal(10) ** (decimals + 3) + Decimal("0.00001")
+        # One unit of the last printed digit: forms round or cut the rate, and either is a fair print.
+        tolerance = Decimal(1) / Decimal(10) ** (decimals + 2) + Decimal("0.00001")
         if abs(actual - printed) > tolerance:
             out.append(_error("amount_mismatch", f"funds.{row}.execution_rate",
                               f"printed execution rate {fr.execution_rate} but executed ÷ budget = "
