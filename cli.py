@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -53,8 +54,12 @@ def _extractor(store, backend="template", model=None, max_cost=None, semantic=Fa
         raise click.UsageError(str(exc)) from None
 
 
-def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096, **llm):
+def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096,
+            password=None, **llm):
     from tqdm import tqdm
+
+    if password:
+        os.environ["JIXIAO_PDF_PASSWORD"] = password  # the readers, and the workers they run in, look here
 
     store = Store()
     extractor = _extractor(store, **llm)
@@ -96,6 +101,7 @@ def _batch_options(f):
         click.option("--address", help="Ray cluster address (with --engine ray); default: start a local Ray."),
         click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file."),
         click.option("--max-memory", type=int, default=4096, show_default=True, help="MiB allowed per file."),
+        click.option("--password", help="Password for encrypted PDFs (or set JIXIAO_PDF_PASSWORD)."),
         click.option("--extractor", "backend", type=click.Choice(["template", "llm", "auto"]), default="template",
                      show_default=True, help="auto: the template reader, and the model only where it cannot map "
                      "a table. The model is any OpenAI-compatible server: OPENAI_API_KEY, OPENAI_BASE_URL."),

@@ -225,3 +225,27 @@ def test_generated_pdfs_over_page_breaks_give_their_gold_indicators():
                         for i in record.indicators] == [
                     (i["level1"], i["level2"], i["name"], i["actual"], i["weight"], i["score"], i["note"])
                     for i in g["indicators"]], (pdf.name, g["source"])
+
+
+def test_encrypted_pdf_opens_with_its_password_only(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from pypdf import PdfReader as Src
+    from pypdf import PdfWriter
+
+    from cli import main
+
+    writer = PdfWriter()
+    for page in Src(str(CORPUS_PDF)).pages[:3]:
+        writer.add_page(page)
+    writer.encrypt(user_password="松江2020", owner_password="owner", algorithm="AES-256")
+    locked = tmp_path / "locked-copy.pdf"
+    with open(locked, "wb") as f:
+        writer.write(f)
+    monkeypatch.setenv("JIXIAO_PDF_PASSWORD", "")  # --password sets it in this process: restore after the test
+    runner = CliRunner()
+    wrong = runner.invoke(main, ["extract", str(locked), "-o", str(tmp_path / "a.jsonl"), "--password", "nope"])
+    assert wrong.exit_code == 1 and "locked-copy.pdf: encrypted PDF: it needs a password" in wrong.output
+    right = runner.invoke(main, ["extract", str(locked), "-o", str(tmp_path / "b.jsonl"), "--password", "松江2020"])
+    assert right.exit_code == 0, right.output
+    first = json.loads((tmp_path / "b.jsonl").read_text("utf-8").splitlines()[0])
+    assert first["project_name"] == "招考实习" and first["total_score"] == 86

@@ -7,6 +7,7 @@ exception, so a batch can go on past it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -34,3 +35,8 @@ class Reader:
 
     def read(self, path: Path) -> ReadResult:
         raise NotImplementedError
+
+
+def pdf_password() -> str | None:
+    """The password for encrypted PDFs ($JIXIAO_PDF_PASSWORD, set by `--password`); worker processes inherit it."""
+    return os.environ.get("JIXIAO_PDF_PASSWORD") or None

@@ -21,7 +21,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from .._grid import Cell, Grid
-from ._base import Reader, ReadResult
+from ._base import Reader, ReadResult, pdf_password
 from ._pdf_layout import (
     Char,
     Rule,
@@ -297,7 +297,7 @@ def _pages_to_result(path: Path, pages: list[_Page]) -> ReadResult:
 
 def _open_pdf(path: Path) -> pdfium.PdfDocument | str:
     try:
-        return pdfium.PdfDocument(path.read_bytes())
+        return pdfium.PdfDocument(path.read_bytes(), password=pdf_password())
     except pdfium.PdfiumError as exc:
         return _LOAD_ERRORS.get(exc.err_code, f"cannot open the PDF ({exc})")
 

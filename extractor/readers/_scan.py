@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from .._grid import Box, Cell, Grid
-from ._base import Reader, ReadResult
+from ._base import Reader, ReadResult, pdf_password
 from ._continue import continue_columns, join_split_row
 from ._lattice import Page, Table, page_to_tables
 from ._ocr import DASH, Line, is_dash, paragraphs, recognizer, remove_specks, runs, text_lines
@@ -188,7 +188,7 @@ def _scanned_image(page) -> tuple[np.ndarray, float, float, float] | None:
 def _pdf_pages(path: Path, numbers: list[int]) -> Iterator[PageImage]:
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(path)
+    doc = pdfium.PdfDocument(path, password=pdf_password())
     try:
         for n in numbers:
             page = doc[n - 1]
@@ -268,7 +268,7 @@ def _pages(numbers: list[int], total: int) -> str:
 def _page_count(path: Path) -> int:
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(path)
+    doc = pdfium.PdfDocument(path, password=pdf_password())
     try:
         return len(doc)
     finally:
