@@ -67,6 +67,10 @@ class Grid:
     _cover: dict[tuple[int, int], Cell] | None = field(default=None, repr=False)
     _rows: dict[int, list[Cell]] = field(default_factory=dict, repr=False)
 
+    def forget_layout(self) -> None:
+        """Cells were moved or renumbered: the lookups built from the old layout are stale."""
+        self._cover, self._rows = None, {}
+
     def at(self, row: int, col: int) -> Cell | None:
         """The origin cell covering (row, col): merged cells answer for every position they span."""
         if self._cover is None:

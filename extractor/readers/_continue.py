@@ -1,4 +1,4 @@
-"""A scanned table that goes on over a page break: one column numbering, and the row cut in two joined.
+"""A table that goes on over a page break: one column numbering, and the row cut in two joined.
 
 Each page's part of a table is its own grid (the chunker joins the parts of a project), but
 the parts must number their columns alike: a page whose rows never show a column split that
@@ -8,7 +8,10 @@ renumbered onto the earlier page's.
 
 from __future__ import annotations
 
-from .._grid import Grid
+from collections.abc import Callable
+from dataclasses import replace
+
+from .._grid import Cell, Grid
 from ._pdf_layout import join_wrap
 
 
@@ -32,15 +35,16 @@ def continue_columns(a: Grid, b: Grid, a_xs: list[int], b_xs: list[int], tol: in
         start, stop = index[c.col], index[c.col + c.colspan]
         c.col, c.colspan = start, stop - start
     b.n_cols = a.n_cols
-    b._cover = None
+    b.forget_layout()
     return True
 
 
-def join_split_row(a: Grid, b: Grid, full: set[int]) -> None:
+def join_split_row(a: Grid, b: Grid, wrapped: Callable[[Cell, Cell], bool]) -> None:
     """A row cut by the page break: b's first row holds only the rest of the text of a's last row, some
-    piece going on from a line of text that filled its cell above, and is empty under a cell whose text
-    fitted on a's page. Its text goes back up to a's cells (a wrapped line joins, anything else is a
-    paragraph of its own); a complete new row stays a row."""
+    piece going on from a line of text that filled its cell above (`wrapped(upper, lower)`, which each
+    reader answers from what it knows of its lines), and is empty under a cell whose text fitted on a's
+    page. Its text goes back up to a's cells (a wrapped line joins, anything else is a paragraph of its
+    own); a complete new row stays a row."""
     bottom = {(c.col, c.colspan): c for c in a.cells if c.row + c.rowspan == a.n_rows}
     pairs, fitted = [], False
     for c in b.cells:
@@ -50,16 +54,20 @@ def join_split_row(a: Grid, b: Grid, full: set[int]) -> None:
                 return
             pairs.append((up, c))
         elif up is not None and up.paragraphs and up.rowspan == c.rowspan == 1:
-            fitted = True
-    if not (pairs and fitted and any(id(up) in full for up, _ in pairs)):
+            fitted = True  # (an empty cell under a merged label is only the merge going on)
+    cut = [wrapped(up, c) for up, c in pairs]
+    if not (pairs and fitted and any(cut)):
         return
-    for up, c in pairs:
-        if id(up) in full:
+    for (up, c), joins in zip(pairs, cut):
+        if joins:
             up.paragraphs[-1] = join_wrap(up.paragraphs[-1], c.paragraphs[0])
             up.paragraphs += c.paragraphs[1:]
         else:
             up.paragraphs += c.paragraphs
-        up.confidence = min(v for v in (up.confidence, c.confidence, 1.0) if v is not None)
+        if up.confidence is not None or c.confidence is not None:
+            up.confidence = min(v for v in (up.confidence, c.confidence) if v is not None)
+    dropped = [c for c in b.cells if c.row == 0 and c.rowspan == 1]
+    new_top = max((c.box.bottom for c in dropped if c.box), default=None)
     kept = []
     for c in b.cells:
         if c.row == 0 and c.rowspan == 1:
@@ -67,7 +75,10 @@ def join_split_row(a: Grid, b: Grid, full: set[int]) -> None:
         if c.row == 0:
             c.rowspan -= 1
             c.paragraphs = [] if any(c is d for _, d in pairs) else c.paragraphs
+            if c.box is not None and new_top is not None:
+                c.box = replace(c.box, top=new_top)
         else:
-            c.row -= 1
+            c.row = c.src_row = c.row - 1
         kept.append(c)
-    b.cells, b.n_rows, b._cover = kept, b.n_rows - 1, None
+    b.cells, b.n_rows = kept, b.n_rows - 1
+    b.forget_layout()

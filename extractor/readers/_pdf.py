@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ctypes
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -22,13 +22,13 @@ import pypdfium2.raw as raw
 
 from .._grid import Cell, Grid
 from ._base import Reader, ReadResult, pdf_password
+from ._continue import join_split_row
 from ._pdf_layout import (
     Char,
     Rule,
     Table,
     ends_short,
     find_tables,
-    join_wrap,
     line_text,
     lines,
     paragraphs,
@@ -155,20 +155,7 @@ class _Part:
     cells: list[Cell]
     lines: list[list[list[Char]]]
     pad: float = 0.0  # the cells' inner margin, from the text nearest a left border
-
-    def right(self, k: int) -> float:
-        return self.cells[k].box.x1 - self.pad
-
-    def drop_first_row(self) -> None:
-        kept = [(c, ls) for c, ls in zip(self.cells, self.lines) if c.row > 0 or c.rowspan > 1]
-        for c, _ in kept:
-            if c.row == 0:
-                c.rowspan -= 1
-                c.box = replace(c.box, top=round(self.ys[1], 2))
-            else:
-                c.row = c.src_row = c.row - 1
-        self.cells, self.lines = [c for c, _ in kept], [ls for _, ls in kept]
-        self.ys = self.ys[1:]
+    grid: Grid | None = None
 
 
 def _page_parts(page: _Page) -> tuple[list[_Part], list[list[Char]]]:
@@ -208,43 +195,23 @@ def _unit(parts: list[_Part]) -> float:
     return min((q for q in pitches if q >= 0.8), default=1.2)
 
 
-def _join_split_row(a: _Part, b: _Part) -> None:
-    """A row cut by the page break: b's first row holds only the rest of the text of a's last row,
-    at least one piece going on from a full last line, and is empty under a cell whose text fitted
-    on a's page. Its text goes back to a's cells; a complete new row stays a row."""
-    bottom = {(c.col, c.colspan): k for k, c in enumerate(a.cells) if c.row + c.rowspan == len(a.ys) - 1}
-    pairs: list[tuple[int, int]] = []
-    fitted = False
-    for kb, c in enumerate(b.cells):
-        ka = bottom.get((c.col, c.colspan)) if c.row == 0 else None
-        if c.row == 0 and b.lines[kb]:
-            if ka is None or not a.lines[ka]:
-                return
-            pairs.append((ka, kb))
-        elif ka is not None and a.lines[ka] and a.cells[ka].rowspan == c.rowspan == 1:
-            fitted = True  # (an empty cell under a merged label is only the merge going on)
-    cut = [not ends_short(a.lines[ka][-1], b.lines[kb][0], a.right(ka)) for ka, kb in pairs]
-    if not (pairs and fitted and any(cut)):
-        return
-    for (ka, kb), wrapped in zip(pairs, cut):
-        upper, lower = a.cells[ka].paragraphs, b.cells[kb].paragraphs
-        upper[-1:] = [join_wrap(upper[-1], lower[0])] if wrapped else upper[-1:] + lower[:1]
-        upper.extend(lower[1:])
-        b.cells[kb].paragraphs = []  # a label merged on down b's rows: its text went up with the rest
-    b.drop_first_row()
-
-
 def _pages_to_grids(file: str, pages: list[_Page]) -> list[Grid]:
     share_columns([p.tables for p in pages])
     laid = [_page_parts(p) for p in pages]
     unit = _unit([part for parts, _ in laid for part in parts])
+    lines_of: dict[int, list[list[Char]]] = {}
     previous: _Part | None = None
     for parts, _ in laid:
         for part in parts:
             for cell, ls in zip(part.cells, part.lines):
                 cell.paragraphs = paragraphs(ls, unit, cell.box.x1 - part.pad)
+                lines_of[id(cell)] = ls
+            part.grid = Grid(file, 0, len(part.ys) - 1, len(part.table.xs) - 1, part.cells)
             if previous is not None and part.table.xs is previous.table.xs:
-                _join_split_row(previous, part)
+                pad = previous.pad
+                # A line that stops short where the next piece's start would have fitted ended its paragraph.
+                join_split_row(previous.grid, part.grid, lambda up, down, pad=pad: not ends_short(
+                    lines_of[id(up)][-1], lines_of[id(down)][0], up.box.x1 - pad))
             previous = part
     grids: list[Grid] = []
     pending: list[str] = []  # text above the next table: titles, the unit line, carried over a page break
@@ -252,11 +219,14 @@ def _pages_to_grids(file: str, pages: list[_Page]) -> list[Grid]:
         for part in parts:
             pending += [line_text(ln) for ln in free if ln[0].base < part.table.top]
             free = [ln for ln in free if ln[0].base >= part.table.top]
-            if len(part.ys) < 2:
+            grid = part.grid
+            if grid.n_rows < 1:
                 continue  # all of it was the rest of a row from the page before
-            for cell in part.cells:
-                cell.table = len(grids) + 1
-            grids.append(Grid(file, len(grids) + 1, len(part.ys) - 1, len(part.table.xs) - 1, part.cells, pending))
+            grid.index = len(grids) + 1
+            grid.before = pending
+            for cell in grid.cells:
+                cell.table = grid.index
+            grids.append(grid)
             pending = []
         pending += [line_text(ln) for ln in free]
     return grids

@@ -241,7 +241,7 @@ def pages_to_result(path: Path, pages: Iterator[PageImage]) -> ReadResult:
         joined = bool(result.grids) and continue_columns(result.grids[-1], got.grids[0], xs, got.first_xs,
                                                          max(4, img.gray.shape[1] // 200))
         if joined:
-            join_split_row(result.grids[-1], got.grids[0], full)
+            join_split_row(result.grids[-1], got.grids[0], lambda up, _, full=full: id(up) in full)
         pending, full = got.after, got.full
         xs = xs if joined and len(got.grids) == 1 else got.last_xs
         result.grids += got.grids
