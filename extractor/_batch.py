@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._pipeline import Extractor, FileResult, TemplateExtractor, display_name, file_to_records
+from ._pipeline import Extractor, FileResult, TemplateExtractor, display_name, file_to_records, printable
 from ._workers import Limits, read_in_workers
 from .readers import supported_suffixes
 from .store import Store
@@ -92,7 +92,7 @@ class _Run:
         """The files still to read; stored ones are reported as skipped on the way."""
         for path in files:
             name = display_name(path)
-            key = str(path.resolve()).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            key = printable(str(path.resolve()))
             try:
                 digest, size = sha256(path), path.stat().st_size
             except OSError as exc:

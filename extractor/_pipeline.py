@@ -55,7 +55,12 @@ class FileResult:
 
 def display_name(path: Path) -> str:
     """A file name that can always be printed and stored, whatever bytes the file system gave."""
-    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return printable(path.name)
+
+
+def printable(text: str) -> str:
+    """File-system text (undecodable bytes kept as surrogates) as text that prints and stores."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def recheck(record: Record) -> None:
