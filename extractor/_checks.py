@@ -8,11 +8,9 @@ from decimal import Decimal
 from ._record import AMOUNT_COLUMNS, Issue, Record
 from ._taxonomy import level1_key, parent_of
 from ._values import fmt, parse_rate
+from ._vocab import vocabulary
 
 MONEY_TOLERANCE = Decimal("0.01")
-# A single project budget above 1亿元 printed in 万元, or below 1000 printed in 元, is
-# almost always the other unit: a reviewer should confirm it.
-UNIT_LIMITS = {"万元": (Decimal("0.01"), Decimal("10000")), "元": (Decimal("1000"), None)}
 _BARE_NUMBER = re.compile(r"^\s*[≥≤><=]*\s*\d+(\.\d+)?\s*$")
 
 
@@ -35,20 +33,33 @@ def totals_add_up(record: Record, column: str) -> bool | None:
     return parts == printed or (funds is not None and funds != printed and parts + funds == printed)
 
 
+# Indicator fields a form needs filled in, when it prints their column; a record read without knowing
+# the columns (the LLM backend) needs the three every form prints.
+REQUIRED_INDICATOR_FIELDS = ("name", "target", "actual", "weight", "score")
+DEFAULT_PRINTED = ("name", "weight", "score")
+LEVEL_LABELS = {"name": "三级指标", "target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分"}
+
+
 def _missing(record: Record) -> list[Issue]:
     out = []
+    printed = set(record.printed_columns if record.printed_columns is not None else DEFAULT_PRINTED)
+    totals = [("total_weight", "总分 分值")] if "weight" in printed else []
+    totals += [("total_score", "总分 得分")] if "score" in printed else []
     for field, label in (("project_name", "项目名称"), ("department", "主管部门"),
-                         ("implementing_unit", "实施单位"), ("total_weight", "总分 分值"),
-                         ("total_score", "总分 得分")):
+                         ("implementing_unit", "实施单位"), *totals):
         if getattr(record, field) is None:
             out.append(_error("missing_value", field, f"{label} is blank"))
     if not record.indicators:
         out.append(_error("missing_value", "indicators", "no indicator rows were found"))
+    needed = [f for f in REQUIRED_INDICATOR_FIELDS if f in printed or f == "name"]
     for i, ind in enumerate(record.indicators):
-        for field in ("name", "weight", "score"):
+        for field in needed:
             if getattr(ind, field) is None:
                 out.append(_error("missing_value", f"indicators[{i}].{field}",
-                                  f"indicator row {i + 1} ({ind.name or '?'}) has no {field}"))
+                                  f"indicator row {i + 1} ({ind.name or '?'}) has no {LEVEL_LABELS[field]}"))
+        if ind.level1 is None and ind.level2 and "level1" in printed:
+            out.append(_error("missing_value", f"indicators[{i}].level1",
+                              f"indicator row {i + 1} ({ind.name or '?'}) has no 一级指标"))
     return out
 
 
@@ -126,16 +137,18 @@ def _doubtful_digit(record: Record, column: str, code: str, gap: Decimal) -> lis
 
 def _indicator_rows(record: Record) -> list[Issue]:
     out = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     for i, ind in enumerate(record.indicators):
         if ind.score is not None and ind.weight is not None and ind.score > ind.weight:
             out.append(_error("score_exceeds_weight", f"indicators[{i}].score",
                               f"{ind.name}: score {fmt(ind.score)} is above its weight {fmt(ind.weight)}"))
-        key = re.sub(r"\s", "", ind.name or "")
-        if key and key in seen:
+        # 其他指标 under two level-2 labels is two indicators; any other name must not repeat in a table.
+        key = (re.sub(r"\s", "", ind.level2 or "") if vocabulary().is_generic(ind.name) else "",
+               re.sub(r"\s", "", ind.name or ""))
+        if key[1] and key in seen:
             out.append(_error("duplicate_indicator", f"indicators[{i}].name",
                               f"{ind.name} appears twice: rows {seen[key] + 1} and {i + 1}"))
-        elif key:
+        elif key[1]:
             seen[key] = i
         out.extend(_implausible(i, ind))
         parent = parent_of(ind.level2)
@@ -158,23 +171,9 @@ def _implausible(i: int, ind) -> list[Issue]:
     return out
 
 
-def _unit(record: Record) -> list[Issue]:
-    limits = UNIT_LIMITS.get(record.amount_unit or "")
-    amount = record.funds.total.annual_budget or record.funds.total.initial_budget
-    if limits is None or amount is None or amount == 0:
-        return []
-    low, high = limits
-    if (low is not None and amount < low) or (high is not None and amount >= high):
-        return [_error("unit_suspect", "amount_unit",
-                       f"年度资金总额 {fmt(amount)} is implausible in {record.amount_unit}: check the unit")]
-    return []
-
-
 def record_to_issues(record: Record) -> list[Issue]:
-    """Every deterministic check on one record (batch-level name checks live in _resolve)."""
+    """Every deterministic check on one record (batch-level checks, names and units, live in _resolve)."""
+    extra = []
     if record.year is None:
-        extra = [Issue(code="missing_value", field="year", severity="warning", message="no year in the title")]
-    else:
-        extra = []
-    return (_missing(record) + _amounts(record) + _totals(record) + _indicator_rows(record)
-            + _unit(record) + extra)
+        extra.append(_error("missing_value", "year", "no year in the title, the file name or the file's other tables"))
+    return _missing(record) + _amounts(record) + _totals(record) + _indicator_rows(record) + extra

@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import Protocol
 
 from ._checks import record_to_issues
-from ._chunk import Chunk, grids_to_chunks
-from ._record import Record
+from ._chunk import Chunk, reads_like_table, sort_tables
+from ._record import Issue, Record, Source
 from ._resolve import resolve
-from ._template import ExtractResult, chunk_to_record
-from .readers import file_to_grids
+from ._template import ExtractResult, chunk_to_record, unread_record
+from .readers import ReadResult, file_to_grids
 from .store import grid_to_json
 
 # Issues from reading a cell, or from the batch-level name check: a re-check of one record keeps them.
 READ_CODES = {"ambiguous_cell", "unparseable_value", "misplaced_text", "low_confidence", "extraction_failed",
-              "name_mismatch", "value_not_in_cell", "goal_indicator_mismatch"}
+              "name_mismatch", "value_not_in_cell", "goal_indicator_mismatch", "unmapped_cell", "unit_suspect"}
 
 
 class Extractor(Protocol):
@@ -53,6 +53,11 @@ class FileResult:
         return self
 
 
+def _first_words(chunk: Chunk) -> str:
+    heads = [c.text.replace("\n", "") for c in chunk.grid.row(0) if c.text.strip()][:3]
+    return printable(" | ".join(heads))[:60]
+
+
 def display_name(path: Path) -> str:
     """A file name that can always be printed and stored, whatever bytes the file system gave."""
     return printable(path.name)
@@ -63,9 +68,29 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def loose_tables(read: ReadResult, numbered: int) -> list[Record]:
+    """Paragraphs that read like a self-evaluation table but are not a table (a converted .doc): one review
+    item each, numbered after the file's tables, never skipped in silence."""
+    places = [(f"before table {g.index}", g.before) for g in read.grids] + [("after the last table", read.tail)]
+    out = []
+    for where, paragraphs in places:
+        name = reads_like_table(paragraphs)
+        if name is None:
+            continue
+        out.append(Record(
+            source=Source(file=display_name(read.file), table=numbered + len(out) + 1), project_name=name,
+            issues=[Issue(code="extraction_failed", field="record", message=(
+                f"the paragraphs {where} read like a self-evaluation table (项目名称 {name[:30]} …) but are "
+                "not a table: enter it by hand or convert it to a table"))]))
+    return out
+
+
 def recheck(record: Record) -> None:
     """Re-run the checks on a record, keeping what reading and resolving found."""
     kept = [i for i in record.issues if i.code in READ_CODES or i.resolved]
+    if any(i.code == "extraction_failed" and i.field == "record" and i.severity == "error" for i in kept):
+        record.issues = kept  # an unread table is one item: its blanks are not questions of their own
+        return
     read_errors = {i.field for i in kept if i.severity == "error" and i.code != "misplaced_text"}
     fresh = [i for i in record_to_issues(record) if not (i.code == "missing_value" and i.field in read_errors)]
     record.issues = kept + fresh
@@ -79,7 +104,7 @@ def file_to_records(path: Path, extractor: Extractor | None = None,
         return FileResult(path, "failed", "; ".join(read.errors))
     for g in read.grids:
         g.file = display_name(path)
-    chunks = grids_to_chunks(read.grids)
+    chunks, others = sort_tables(read.grids)
     if not chunks:
         return FileResult(path, "failed", "no self-evaluation table (项目名称 … 三级指标) found")
     prepare = getattr(extractor, "prepare", None)
@@ -89,17 +114,20 @@ def file_to_records(path: Path, extractor: Extractor | None = None,
     if refused:
         return FileResult(path, "failed", refused, chunks=chunks)
     result = FileResult(path, chunks=chunks)
+    result.warnings += [f"a table with {_first_words(o)} is not a self-evaluation table: not read" for o in others]
     for chunk in chunks:
         extracted = extractor.extract(chunk)
-        if extracted.record is None:
+        record = extracted.record
+        if record is None:
+            # A self-evaluation table the reader cannot map is one review item with the reason, never dropped.
             result.warnings.append(f"table {chunk.index}: {extracted.reason}")
-            continue
-        if "extractor" not in extracted.record.model_fields_set:  # the LLM backend tags model and prompt itself
-            extracted.record.extractor = extractor.name
-        result.records.append(extracted.record)
-    if not result.records:
-        return FileResult(path, "failed", "; ".join(result.warnings), chunks=chunks)
-    resolve(result.records, registry)
+            record = unread_record(chunk, extracted.reason)
+        if "extractor" not in record.model_fields_set:  # the LLM backend tags model and prompt itself
+            record.extractor = extractor.name
+        result.records.append(record)
+    result.records += loose_tables(read, len(chunks))
+    result.warnings += [i.message for r in result.records[len(chunks):] for i in r.issues]
+    resolve(result.records, registry, display_name(path))
     for record in result.records:
         recheck(record)
     return result

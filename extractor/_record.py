@@ -104,7 +104,9 @@ class Record(BaseModel):
     issues: list[Issue] = Field(default_factory=list)
     provenance: dict[str, CellRef] = Field(default_factory=dict)
     extractor: str = "template"
+    # The indicator fields the form prints (a form with no 分值 column needs no weights); None: not known.
+    printed_columns: list[str] | None = None
 
     def export(self, provenance: bool = False) -> dict[str, Any]:
-        exclude = {"extractor"} if provenance else {"provenance", "extractor"}
+        exclude = {"extractor", "printed_columns"} if provenance else {"provenance", "extractor", "printed_columns"}
         return self.model_dump(mode="json", by_alias=True, exclude=exclude)

@@ -1,8 +1,12 @@
-"""Corrections the table itself settles, each recorded as an issue with the printed value.
+"""Corrections the table itself settles, each recorded as an issue with the printed value, and the
+checks that need the whole batch (the tables of one file).
 
 - an ambiguous cell: the one candidate that makes the printed totals add up;
-- a level 1 carried by a merged cell onto a level 2 of another level 1: the framework's parent;
-- a name that differs by a character or two from the rest of the batch (or a registry).
+- a level 1 carried by a merged cell onto a level 2 of another level 1, or printed only as its points
+  (（50分）): the framework's parent;
+- a name that differs by a character or two from the rest of the batch (or a registry);
+- a year missing from the title: the file name's, or the one every other table of the file prints;
+- amounts implausible in their printed unit, judged against the file's other tables.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import difflib
 import itertools
 import re
 from collections import Counter
+from decimal import Decimal
 
 from ._checks import totals_add_up
 from ._record import Issue, Record
@@ -18,6 +23,12 @@ from ._taxonomy import canonical_level1, parent_of
 from ._values import fmt
 
 MAX_COMBINATIONS = 256
+# One project budget above 1亿元 printed in 万元, or below 1000 printed in 元, is usually the other unit,
+# unless the file's other tables are as large.
+UNIT_LIMITS = {"万元": (Decimal("0.01"), Decimal("10000")), "元": (Decimal("1000"), None)}
+# How far one table's amount must stand from the file's median to be the file's odd one out.
+UNIT_OUTLIER_RATIO = 100
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 NAME_SIMILARITY = 0.85
 _PATH = re.compile(r"indicators\[(\d+)\]\.(weight|score)$")
 
@@ -60,6 +71,14 @@ def _resolve_taxonomy(record: Record) -> list[Issue]:
         canonical = canonical_level1(ind.level1)
         parent = parent_of(ind.level2)
         target = parent or canonical
+        if ind.level1 is None:
+            # Printed only as its points (（50分）): the reader left it open; the level 2 settles it, if known.
+            for issue in record.issues:
+                if issue.field == f"indicators[{i}].level1" and issue.code == "taxonomy_mismatch" and parent:
+                    issue.severity, issue.resolved = "warning", True
+                    issue.message = f"level 1 printed only as {issue.original!r}; {ind.level2} belongs under {parent}"
+                    ind.level1 = parent
+            continue
         if target and ind.level1 != target and re.sub(r"\s", "", ind.level1 or "") != target:
             why = (f"{ind.level2} belongs under {parent}" if parent and parent != canonical
                    else f"label printed as {ind.level1!r}")
@@ -100,9 +119,52 @@ def _resolve_names(records: list[Record], registry: list[str]) -> None:
                                            message=f"{field} {value!r} is not in the registry of official names"))
 
 
-def resolve(records: list[Record], registry: list[str] | None = None) -> None:
-    """Apply what the tables settle, across one batch (the tables of one file)."""
+def _resolve_years(records: list[Record], file_name: str) -> None:
+    m = _YEAR_IN_NAME.search(file_name)
+    years = Counter(r.year for r in records if r.year is not None)
+    for record in records:
+        if record.year is not None:
+            continue
+        if m:
+            record.year, source = int(m.group(1)), f"the file name {file_name!r}"
+        elif len(years) == 1:
+            year = next(iter(years))
+            record.year, source = year, f"the {years[year]} other tables of the file, which all print it"
+        else:
+            continue
+        record.issues.append(Issue(code="missing_value", field="year", severity="warning", resolved=True,
+                                   message=f"no year in the title; {record.year} taken from {source}"))
+
+
+def _amount(record: Record) -> Decimal | None:
+    t = record.funds.total
+    return t.annual_budget or t.initial_budget or t.executed
+
+
+def _resolve_units(records: list[Record]) -> None:
+    """unit_suspect, judged per file: one table out of step with the rest is the suspect; a file whose every
+    table is implausible says so on each, as one story."""
+    judged = [(r, a, UNIT_LIMITS[r.amount_unit]) for r in records
+              if r.amount_unit in UNIT_LIMITS and (a := _amount(r)) is not None and a > 0]
+    off = [(r, a) for r, a, (low, high) in judged if a < low or (high is not None and a >= high)]
+    if not off:
+        return
+    median = sorted(a for _, a, _ in judged)[len(judged) // 2]
+    most = len(off) * 2 > len(judged)
+    for record, amount in off:
+        ratio = max(amount / median, median / amount)
+        if len(judged) > 1 and not most and ratio < UNIT_OUTLIER_RATIO:
+            continue  # a large project among large ones: the unit is the file's, not a misprint
+        scope = f" (so are {len(off) - 1} other tables of this file)" if most and len(off) > 1 else ""
+        record.issues.append(Issue(code="unit_suspect", field="amount_unit", severity="error", message=(
+            f"年度资金总额 {fmt(amount)} is implausible in {record.amount_unit}{scope}: check the unit")))
+
+
+def resolve(records: list[Record], registry: list[str] | None = None, file_name: str = "") -> None:
+    """Apply what the tables settle, and the checks that need the batch (the tables of one file)."""
     for record in records:
         _resolve_ambiguous(record)
         record.issues.extend(_resolve_taxonomy(record))
     _resolve_names(records, registry or [])
+    _resolve_years(records, file_name)
+    _resolve_units(records)

@@ -1,44 +1,32 @@
-"""chunk_to_record, template backend: finds each block by its printed label, not by row number.
+"""chunk_to_record, template backend: reads a table by what its labels mean, never by row or column number.
 
-Labels are matched on their normalised text (no whitespace, NFKC), by prefix, so
-"年度\\n指标值", "其中：本年财政拨款" and a header with text glued on ("执行率上海市…")
-are all found. What a cell holds that is not what its column expects is kept as an
-issue on the record for the checks and the reviewer.
+The blocks of the form (header labels, funds, goals, indicators, total, trailing notes) are found through
+the label vocabulary (data/vocabulary.toml), wherever they stand. Every non-blank cell ends up placed
+(read into a field, or recognised as a label, a placeholder, a note) or reported as `unmapped_cell`:
+`error` where it could hold a record value, `warning` where it cannot.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from ._cells import SETTINGS, CellReader, TemplateSettings
 from ._chunk import Chunk
-from ._grid import Cell, Grid
-from ._record import CellRef, FundRow, Funds, Indicator, Issue, Record, Source
-from ._values import clean, is_blank, parse_number, parse_text
+from ._funds_goals import fund_header, read_funds, read_goals
+from ._grid import Cell
+from ._indicators import is_indicator_header, read_indicators, read_totals
+from ._record import Issue, Record, Source
+from ._values import clean, is_blank
+from ._vocab import Vocabulary
 
-FUND_HEADERS = (
-    ("年初预算", "initial_budget"), ("全年预算", "annual_budget"), ("全年执行", "executed"),
-    ("执行数", "executed"), ("预算数", "annual_budget"), ("分值", "weight"), ("执行率", "execution_rate"),
-    ("得分", "score"),
-)
-FUND_ROW_LABELS = (
-    ("资金总额", "total"), ("财政拨款", "current_appropriation"), ("财政资金", "current_appropriation"),
-    ("上年结转", "carryover"), ("结转", "carryover"), ("结余", "carryover"), ("其他资金", "other"),
-)
-INDICATOR_HEADERS = (
-    ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "name"), ("年度指标值", "target"),
-    ("指标值", "target"), ("目标值", "target"), ("实际完成值", "actual"), ("实际值", "actual"),
-    ("完成值", "actual"), ("分值", "weight"), ("权重", "weight"), ("得分", "score"),
-    ("偏差原因", "note"), ("原因分析", "note"), ("改进措施", "note"),
-)
-TOTAL_LABELS = ("总分", "合计", "总计")
-# Below this OCR confidence (the least sure character's probability) a cell's reading goes to review.
-LOW_CONFIDENCE = 0.9
-_YEAR = re.compile(r"[(（]\s*(\d{4})\s*年")
-_YEAR_LOOSE = re.compile(r"(19|20)\d{2}(?=\s*年)")
-_BRACKETED = re.compile(r"[(（][^)）]*[)）]")  # 全年预算数（A）, 执行率（B/A）: a label's own note
-_UNIT = re.compile(r"[(（]\s*(亿元|万元|千元|元)\s*[)）]|单位[:：]\s*(亿元|万元|千元|元)")
+HEADER_FIELDS = ("project_name", "department", "implementing_unit")
+_YEAR = re.compile(r"[(（](19|20)(\d{2})\s*年")
+_YEAR_LOOSE = re.compile(r"(19|20)\d{2}(?=年)")
+_TITLE_WORDS = re.compile(r"自评|绩效|年度")
+_UNIT = re.compile(r"[(（](亿元|万元|千元|元)[)）]|单位[:：](亿元|万元|千元|元)")
+# A project code printed before the name (2021-510101-001 教师培训): not part of the name.
+_CODE = re.compile(r"^([A-Za-z]{0,4}[0-9][0-9A-Za-z\-_]{5,})[\s:：、]*(?=[^\x00-\x7f])")
 
 
 @dataclass
@@ -48,230 +36,150 @@ class ExtractResult:
     reason: str = ""
 
 
-class _Reader:
-    """One chunk being read: the grid, the record under construction and its issues."""
-
-    def __init__(self, chunk: Chunk) -> None:
-        self.g: Grid = chunk.grid
-        self.issues: list[Issue] = []
-        self.prov: dict[str, CellRef] = {}
-
-    def find(self, pred: Callable[[str], bool], rows: range | None = None) -> Cell | None:
-        for r in rows if rows is not None else range(self.g.n_rows):
-            for c in self.g.row(r):
-                if c.row == r and pred(c.key):
-                    return c
-        return None
-
-    def right_of(self, cell: Cell) -> Cell | None:
-        return self.g.at(cell.row, cell.col + cell.colspan)
-
-    def note(self, path: str, cell: Cell | None) -> None:
-        if cell is not None:
-            b = cell.box
-            self.prov[path] = CellRef(
-                table=cell.table, row=cell.src_row, col=cell.src_col, page=b.page if b else None,
-                box=(b.x0, b.top, b.x1, b.bottom) if b else None, confidence=cell.confidence,
-            )
-            if cell.confidence is not None and cell.confidence < LOW_CONFIDENCE:
-                # An OCR doubt is for a person to settle, never a silent guess.
-                # Long free text is compared loosely downstream: one unsure character there is shown, not queued.
-                severity = "warning" if path.startswith("goal_") else "error"
-                self.issues.append(Issue(code="low_confidence", field=path, original=cell.text, severity=severity,
-                                         message=f"OCR read {cell.text!r} with confidence {cell.confidence:.2f}: "
-                                                 "check it against the scan"))
-
-    def text(self, path: str, cell: Cell | None, sep: str = "") -> str | None:
-        self.note(path, cell)
-        return parse_text(cell.paragraphs, sep) if cell is not None else None
-
-    def number(self, path: str, cell: Cell | None):
-        if cell is None:
-            return None
-        self.note(path, cell)
-        p = parse_number(cell.paragraphs)
-        if p.ambiguous:
-            shown = " / ".join(str(c) for c in p.candidates)
-            self.issues.append(Issue(code="ambiguous_cell", field=path, candidates=p.candidates,
-                                     message=f"cell holds {len(p.candidates)} values: {shown}"))
-        elif not p.ok:
-            self.issues.append(Issue(code="unparseable_value", field=path, original=p.raw,
-                                     message=f"expected a number, the cell reads {p.raw!r}"))
-        return p.value
-
-    def labelled(self, label: str, path: str) -> str | None:
-        """The value next to a label: the cell to its right, or text after the label in the same cell."""
-        cell = self.find(lambda k: k.startswith(label))
-        if cell is None:
-            return None
-        rest = re.sub(r"^[:：\s]+", "", clean(cell.text)[len(label):]) if len(cell.key) > len(label) else ""
-        if rest:
-            self.note(path, cell)
-            return rest
-        return self.text(path, self.right_of(cell))
-
-    def columns(self, row: int, headers) -> dict[str, Cell]:
-        cols: dict[str, Cell] = {}
-        for c in self.g.row(row):
-            for label, name in headers:
-                # Indicator headers may carry a prefix (指标分值, 预期指标值); fund headers are matched from the
-                # start so that text glued after them can be told apart.
-                hit = c.key.startswith(label) if headers is FUND_HEADERS else label in c.key
-                if hit and name not in cols:
-                    cols[name] = c
-                    if headers is FUND_HEADERS and len(_BRACKETED.sub("", c.key)) > len(label) + 2:
-                        self.issues.append(Issue(
-                            code="misplaced_text", field="funds", severity="warning",
-                            message=f"header {label} carries other text: {c.text!r}"))
-                    break
-        return cols
-
-
-def _year(r: _Reader, first_row: int, before: list[str]) -> int | None:
-    # The file name is the last resort: archives are often named 2020年度…自评表.docx.
-    texts = [c.text for row in range(first_row) for c in r.g.row(row)] + before + [r.g.file]
-    for pattern in (_YEAR, _YEAR_LOOSE):
-        for t in texts:
-            m = pattern.search(clean(t))
-            if m:
-                return int(m.group(1) if pattern is _YEAR else m.group(0))
+def _year(r: CellReader, title_rows: range, before: list[str]) -> int | None:
+    """The year printed in the title (inside the table or just above it): （2020年度）, 2020年度…自评表."""
+    texts = [c.text for row in title_rows for c in r.origins(row)] + list(reversed(before))
+    for t in texts:
+        m = _YEAR.search(re.sub(r"\s", "", clean(t)))  # digits spaced out as 2 0 2 0 are still the title's year
+        if m:
+            return int(m.group(1) + m.group(2))
+    for t in texts:
+        flat = re.sub(r"\s", "", clean(t))
+        m = _YEAR_LOOSE.search(flat)
+        if m and _TITLE_WORDS.search(flat) and len(flat) <= 60:
+            return int(m.group(0))
     return None
 
 
-def _unit(r: _Reader, before: list[str]) -> str | None:
-    cell = r.find(lambda k: "项目资金" in k or "资金情况" in k)
-    texts = ([cell.text] if cell else []) + [c.text for c in r.g.cells] + before
+def _unit(r: CellReader, fund_label: Cell | None, before: list[str]) -> str | None:
+    texts = ([fund_label.text] if fund_label else []) + [c.text for c in r.g.cells] + before
     for t in texts:
-        m = _UNIT.search(clean(t))
+        m = _UNIT.search(re.sub(r"\s", "", clean(t)))
         if m:
             return m.group(1) or m.group(2)
     return None
 
 
-def _funds(r: _Reader, stop: int) -> Funds:
-    funds = Funds()
-    head = r.find(lambda k: k.startswith(("年初预算", "全年预算")), range(stop))
-    if head is None:
-        return funds
-    cols = r.columns(head.row, FUND_HEADERS)
-    first_value_col = min(c.col for c in cols.values())
-    seen: set[str] = set()
-    for row in range(head.row + 1, stop):
-        label = "".join(c.key for c in r.g.row(row) if c.col < first_value_col and c.row + c.rowspan > row)
-        name = next((n for lab, n in FUND_ROW_LABELS if lab in label and n not in seen), None)
-        if name is None:
-            continue
-        seen.add(name)
-        fr = FundRow()
-        for col_name, hcell in cols.items():
-            path = f"funds.{name}.{col_name}"
-            cell = r.g.at(row, hcell.col)
-            if cell is None or cell.row + cell.rowspan <= row or cell is hcell:
+def _header_value(r: CellReader, cell: Cell, label: str, path: str) -> str | None:
+    """The value of a header label: text after the label in its own cell, else the cell to its right."""
+    rest = clean(cell.text)
+    rest = re.sub(r"^[\s:：]+", "", rest[len(label):]) if re.sub(r"\s", "", rest).startswith(label) else ""
+    rest = re.sub(r"^[(（][^)）]*[)）][\s:：]*", "", rest)  # 实施单位（盖章）：…
+    if rest:
+        r.note(path, cell)
+        return rest
+    value = r.right_of(cell)
+    if value is None or r.vocab.match("header", value.text) is not None:
+        return None
+    return r.text(path, value)
+
+
+def _header(r: CellReader, rows: range) -> dict[str, str | None]:
+    values: dict[str, str | None] = {}
+    for row in rows:
+        for c in r.origins(row):
+            if r.is_placed(c):
                 continue
-            if col_name == "execution_rate":
-                fr.execution_rate = r.text(path, cell)
-            else:
-                setattr(fr, col_name, r.number(path, cell))
-        setattr(funds, name, fr)
-    return funds
+            m = r.vocab.match("header", c.text)
+            if m is None or m.how == "inside":
+                continue
+            r.place(c)
+            if m.field == "ignore":
+                right = r.right_of(c)
+                if right is not None and r.vocab.match("header", right.text) is None:
+                    r.place(right)
+            elif m.field not in values:
+                values[m.field] = _header_value(r, c, m.label, m.field)
+    name = values.get("project_name")
+    code = _CODE.match(name or "")
+    if code:
+        values["project_name"] = name[code.end():]
+        r.issues.append(Issue(code="misplaced_text", field="project_name", severity="warning", original=name,
+                              resolved=True, message=f"project code {code.group(1)} printed before the name; "
+                                                     "the name is kept without it"))
+    return values
 
 
-def _goals(r: _Reader, stop: int) -> tuple[str | None, str | None]:
-    label = r.find(lambda k: k.startswith(("年度总体目标", "总体目标", "年度目标", "绩效目标")), range(stop))
-    if label is None:
-        return None, None
-    exp_h = r.find(lambda k: k.startswith("预期目标"), range(label.row, label.row + 1))
-    act_h = r.find(lambda k: k.startswith(("实际完成", "完成情况")), range(label.row, label.row + 1))
-    if exp_h is None:
-        cell = r.right_of(label)
-        return r.text("goal_expected", cell, "\n"), None
-    below = exp_h.row + exp_h.rowspan
-    exp_v = r.g.at(below, exp_h.col)
-    act_v = r.g.at(below, act_h.col) if act_h else None
-    slots = [("goal_expected", exp_v), ("goal_actual", act_v)]
-    texts = [(path, r.text(path, c, "\n")) for path, c in slots]
-    glued = []
-    for h, lab in ((exp_h, "预期目标"), (act_h, "实际完成情况")):
-        if h is not None and len(h.key) > len(lab):
-            glued.append(clean(h.text)[len(lab):].strip())
-    if not glued:
-        return texts[0][1], texts[1][1]
-    # Text sits in a header cell: values follow reading order, header text first.
-    found = [t for t in glued if t] + [t for _, t in texts if t]
-    r.issues.append(Issue(code="misplaced_text", field="goal_expected", severity="warning",
-                          message="goal text found in a header cell; goals re-read in reading order"))
-    return (found[0] if found else None), (found[1] if len(found) > 1 else None)
+def _report_left_over(r: CellReader, rows: range, field: str, severity: str, why: str) -> None:
+    for c in r.left_over(rows):
+        r.unmapped(c, field, severity, why)
 
 
-def _indicators(r: _Reader, cols: dict[str, Cell], head: Cell) -> tuple[list[Indicator], Cell | None]:
-    out: list[Indicator] = []
-    total_row = None
-    carry = {"level1": None, "level2": None}
-    for row in range(head.row + 1, r.g.n_rows):
-        cells = r.g.row(row)
-        if any(c.key in TOTAL_LABELS or c.key.startswith(TOTAL_LABELS) for c in cells if c.row == row):
-            total_row = next(c for c in cells if c.key.startswith(TOTAL_LABELS))
-            break
-        name_cell = r.g.at(row, cols["name"].col)
-        if name_cell is None or name_cell.row != row:
-            continue
-        i = len(out)
-        ind = Indicator()
-        for field_name, hcell in cols.items():
-            cell = r.g.at(row, hcell.col)
-            path = f"indicators[{i}].{field_name}"
-            if field_name in ("weight", "score"):
-                setattr(ind, field_name, r.number(path, cell))
-            else:
-                value = r.text(path, cell)
-                if field_name in carry:
-                    # Forms without real merges leave the label blank under the first row.
-                    value = value or carry[field_name]
-                    carry[field_name] = value
-                setattr(ind, field_name, value)
-        if ind.name is None and ind.weight is None and ind.score is None:
-            continue
-        out.append(ind)
-    return out, total_row
+def _trailing(r: CellReader, start: int) -> None:
+    """Rows after the indicators: known notes (评价结论, 存在问题 …) are not record fields; others are reported."""
+    for row in range(start, r.g.n_rows):
+        cells = [c for c in r.origins(row) if not is_blank(c.text)]
+        if cells and r.vocab.match("rows", cells[0].text) is not None:
+            r.place(*cells)
+        elif cells and r.vocab.match("header", cells[0].text) is not None:
+            r.place(cells[0], r.right_of(cells[0]))
+    _report_left_over(r, range(start, r.g.n_rows), "record", "warning", "text after the indicators, not read")
 
 
-def _totals(r: _Reader, total: Cell, cols: dict[str, Cell]) -> tuple:
-    at_w = r.g.at(total.row, cols["weight"].col) if "weight" in cols else None
-    at_s = r.g.at(total.row, cols["score"].col) if "score" in cols else None
-    if at_w is None or at_w is total or at_s is None or at_s is total:
-        # The 总分 label spans the value columns: take the numbers to its right in order.
-        nums = [c for c in r.g.row(total.row) if c.col > total.col and not is_blank(c.text)]
-        at_w, at_s = (nums + [None, None])[:2]
-    return r.number("total_weight", at_w), r.number("total_score", at_s)
+def _first_row(r: CellReader, pred, rows: range) -> int | None:
+    return next((row for row in rows if pred(row)), None)
 
 
-def chunk_to_record(chunk: Chunk) -> ExtractResult:
-    r = _Reader(chunk)
-    name_cell = r.find(lambda k: k.startswith("项目名称"))
-    head = r.find(lambda k: k.startswith("三级指标"))
-    if name_cell is None or head is None:
-        missing = "项目名称" if name_cell is None else "三级指标 header row"
-        return ExtractResult(None, "failed", f"unknown layout: no {missing} found")
-    cols = r.columns(head.row, INDICATOR_HEADERS)
-    if "name" not in cols:
-        return ExtractResult(None, "failed", "unknown layout: 三级指标 column not found")
-    indicators, total = _indicators(r, cols, head)
-    weight, score = _totals(r, total, cols) if total is not None else (None, None)
-    expected, actual = _goals(r, head.row)
+def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
+                    settings: TemplateSettings = SETTINGS) -> ExtractResult:
+    r = CellReader(chunk, vocab, settings)
+    rows = range(r.g.n_rows)
+    name_row = _first_row(r, lambda row: any(
+        (m := r.vocab.match("header", c.text)) is not None and m.field == "project_name" and m.how != "inside"
+        for c in r.origins(row)), rows)
+    head = _first_row(r, lambda row: is_indicator_header(r, row), range(name_row or 0, r.g.n_rows))
+    if name_row is None or head is None:
+        missing = "no 项目名称 label" if name_row is None else "no indicator header row (三级指标 …)"
+        return ExtractResult(None, "failed", f"unknown layout: {missing} found")
+    for row in range(name_row):
+        r.place(*r.origins(row))  # the title
+    fund_row = _first_row(r, lambda row: fund_header(r, row) is not None, range(name_row, head))
+    funds, fund_label, funds_end = None, None, fund_row
+    if fund_row is not None:
+        cols = fund_header(r, fund_row)
+        fund_label = next((c for c in r.g.row(fund_row) if c.col < min(h.col for h in cols.values())
+                           and not is_blank(c.text)), None)
+        funds, funds_end = read_funds(r, fund_row, cols, head)
+    header_end = fund_row if fund_row is not None else head
+    expected, actual = read_goals(r, range(name_row, head))
+    header = _header(r, range(name_row, head))
+    block = read_indicators(r, head)
+    total_weight = total_score = None
+    if block.total_row is not None:
+        total_weight, total_score = read_totals(r, block.total_row, block.columns)
+    end = block.total_row + 1 if block.total_row is not None else r.g.n_rows
+    _trailing(r, end)
+    missing_header = [f for f in HEADER_FIELDS if header.get(f) is None]
+    _report_left_over(r, range(name_row, header_end), missing_header[0] if missing_header else "record",
+                      "error" if missing_header else "warning", "a label or value the reader does not know")
+    if fund_row is not None:
+        _report_left_over(r, range(fund_row, funds_end), "funds", "error", "in the fund block, not read")
+    goals_missing = [f for f, v in (("goal_expected", expected), ("goal_actual", actual)) if v is None]
+    _report_left_over(r, range(funds_end if funds_end is not None else name_row, head),
+                      goals_missing[0] if goals_missing else "record",
+                      "error" if goals_missing else "warning", "text near the goals, not read")
+    _report_left_over(r, range(head, end), "indicators", "error", "in the indicator block, not read")
     record = Record(
         source=Source(file=chunk.file, table=chunk.index),
-        year=_year(r, name_cell.row, chunk.before),
-        project_name=r.labelled("项目名称", "project_name"),
-        department=r.labelled("主管部门", "department"),
-        implementing_unit=r.labelled("实施单位", "implementing_unit"),
-        amount_unit=_unit(r, chunk.before),
-        funds=_funds(r, head.row),
+        year=_year(r, range(name_row), chunk.before),
+        project_name=header.get("project_name"),
+        department=header.get("department"),
+        implementing_unit=header.get("implementing_unit"),
+        amount_unit=_unit(r, fund_label, chunk.before),
         goal_expected=expected,
         goal_actual=actual,
-        indicators=indicators,
-        total_weight=weight,
-        total_score=score,
+        indicators=block.indicators,
+        total_weight=total_weight,
+        total_score=total_score,
+        printed_columns=sorted(block.columns.fields),
+        issues=r.issues,
+        provenance=r.prov,
+        **({"funds": funds} if funds is not None else {}),
     )
-    record.issues = r.issues
-    record.provenance = r.prov
     return ExtractResult(record)
+
+
+def unread_record(chunk: Chunk, reason: str) -> Record:
+    """A table that could not be read at all: an empty record whose one issue puts it in front of a person."""
+    return Record(source=Source(file=chunk.file, table=chunk.index), issues=[Issue(
+        code="extraction_failed", field="record", message=f"this table could not be read: {reason}")])

@@ -329,7 +329,7 @@ def test_auto_asks_only_for_what_the_template_cannot_map(chunks, scripted):
     assert not any(i.code == "missing_value" for i in record.issues)
     assert record.extractor.startswith("template+llm:")
     # A table the template cannot map at all is read by the model whole.
-    relabel(chunk, "三级指标", "指标名称")
+    relabel(chunk, "三级指标", "考核内容")
     assert chunk_to_record(chunk).record is None
     server = scripted([(200, completion(ideal_answer(chunks[1])))])
     record = finished(extractor_for(server, mode="auto"), chunk)

@@ -15,9 +15,11 @@ from conftest import CORPUS, CORPUS_DOCX
 from PIL import Image
 
 from extractor import Cell, Grid, chunk_to_record, file_to_grids, file_to_records, grids_to_chunks
-from extractor._template import LOW_CONFIDENCE
+from extractor._cells import SETTINGS
 from extractor.readers._continue import continue_columns
 from extractor.readers._scan import scan_pages_to_grids
+
+LOW_CONFIDENCE = SETTINGS.low_confidence
 
 CORPUS_SCAN = CORPUS / "songjiang-hrss-2020-scan.pdf"
 

@@ -13,10 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .._cells import CellReader
 from .._chunk import Chunk
 from .._grid import Cell, norm_label
 from .._record import Issue, Record, Source
-from .._template import _Reader
+from .._template import unread_record
 from .._values import is_blank, parse_number, parse_text
 from ._answer import TableAnswer, split_cited
 from ._grid_prompt import BREAK, cell_text, citable
@@ -32,7 +33,7 @@ def _norm(text: str) -> str:
 
 class _Checker:
     def __init__(self, chunk: Chunk) -> None:
-        self.reader = _Reader(chunk)
+        self.reader = CellReader(chunk)
         self.ids = citable(chunk)
 
     def value(self, path: str, cited: str) -> Any:
@@ -83,5 +84,4 @@ def answer_to_record(answer: TableAnswer, chunk: Chunk) -> Record:
 
 def failed_record(chunk: Chunk, reason: str) -> Record:
     """A chunk the model could not read: an empty record with the reason, so the table is in the queue."""
-    return Record(source=Source(file=chunk.file, table=chunk.index), issues=[Issue(
-        code="extraction_failed", field="record", message=f"the LLM backend could not read this table: {reason}")])
+    return unread_record(chunk, f"the LLM backend could not read it: {reason}")

@@ -22,6 +22,8 @@ class ReadResult:
     grids: list[Grid] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     pages: int = 0
+    # Paragraphs after the last table: a table that a conversion turned into plain text may sit there.
+    tail: list[str] = field(default_factory=list)
 
     @classmethod
     def failed(cls, file: Path, reason: str) -> ReadResult:

@@ -141,7 +141,7 @@ class DocxReader(Reader):
                 for tbl in el.iter(_TBL):
                     grids.append(table_to_grid(tbl, path.name, len(grids) + 1, pending))
                     pending = []
-        result = ReadResult(file=path, grids=grids)
+        result = ReadResult(file=path, grids=grids, tail=pending)
         if not grids:
             result.status = "failed"
             result.errors.append("no table in the document")

@@ -1,0 +1,142 @@
+"""The fund block (项目资金 … 年度资金总额 …) and the goal block (年度总体目标: 预期目标 / 实际完成情况).
+
+Both are found by their labels through the vocabulary, wherever they stand above the indicators.
+A fund row the record has no key for (财政专户管理资金, 中央资金 …) is placed and left out, never
+added into another row; a fund row the vocabulary does not know is reported.
+"""
+
+from __future__ import annotations
+
+from ._cells import CellReader, shown
+from ._grid import Cell
+from ._record import AMOUNT_COLUMNS, FundRow, Funds, Issue
+from ._values import clean
+from ._vocab import Section
+
+_AMOUNTS = set(AMOUNT_COLUMNS)
+_NEXT_BLOCKS: tuple[Section, ...] = ("goals", "indicator_columns", "header")
+
+
+def fund_header(r: CellReader, row: int) -> dict[str, Cell] | None:
+    """The fund columns named on this row, when it is the fund block's header row."""
+    cols: dict[str, Cell] = {}
+    for c in r.origins(row):
+        m = r.vocab.match("fund_columns", c.text)
+        if m is not None and m.field not in cols:
+            cols[m.field] = c
+    if len(cols) >= 2 and _AMOUNTS & set(cols):
+        return cols
+    return None
+
+
+def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int) -> tuple[Funds, int]:
+    """Fund rows below the header row, until a row that is not a fund row; returns the funds and that row."""
+    funds = Funds()
+    for c in cols.values():
+        r.place(c)
+        m = r.vocab.match("fund_columns", c.text)
+        if m is not None and m.how == "glued":
+            r.issues.append(Issue(code="misplaced_text", field="funds", severity="warning",
+                                  message=f"header {m.label} carries other text: {shown(c.text)}"))
+    first_value_col = min(c.col for c in cols.values())
+    for c in r.g.row(head_row):
+        if c.col < first_value_col:
+            r.place(c)  # the block's label: 项目资金（万元）
+    seen: set[str] = set()
+    row = head_row + 1
+    while row < stop:
+        label_cells = [c for c in r.g.row(row) if c.col < first_value_col]
+        own = [c for c in label_cells if c.row == row]
+        value_cells = [c for c in r.origins(row) if c.col >= first_value_col]
+        if not own and not value_cells:
+            row += 1
+            continue
+        label = "".join(c.text for c in label_cells if c.row == row or c.rowspan == 1) or \
+            "".join(c.text for c in own)
+        m = r.vocab.match("fund_rows", label)
+        if m is None and _leaves_block(r, row):
+            break
+        r.place(*label_cells)
+        if m is None:
+            if any(not r.blank(c) for c in value_cells):
+                for c in value_cells:
+                    if not r.blank(c):
+                        r.unmapped(c, "funds", "error", f"a fund row the reader does not know ({shown(label)})")
+            row += 1
+            continue
+        if m.field == "extra" or m.field in seen:
+            # A row by level of government, or a second row of a kind already read: not in the record.
+            r.place(*value_cells)
+            row += 1
+            continue
+        seen.add(m.field)
+        setattr(funds, m.field, _fund_row(r, row, m.field, cols))
+        row += 1
+    return funds, row
+
+
+def _leaves_block(r: CellReader, row: int) -> bool:
+    """The row belongs to the next block (goals, indicators, header labels), not to the funds."""
+    for c in r.origins(row):
+        if any(r.vocab.field(s, c.text) for s in ("goals", "indicator_columns", "header", "rows")):
+            return True
+    return False
+
+
+def _fund_row(r: CellReader, row: int, name: str, cols: dict[str, Cell]) -> FundRow:
+    values: dict[str, object] = {}
+    for col_name, hcell in cols.items():
+        cell = r.g.at(row, hcell.col)
+        if cell is None or cell.row + cell.rowspan <= row or cell is hcell:
+            continue
+        path = f"funds.{name}.{col_name}"
+        if col_name == "execution_rate":
+            values[col_name] = r.text(path, cell)
+        else:
+            values[col_name] = r.number(path, cell)
+    return FundRow(**values)
+
+
+# -- goals ------------------------------------------------------------------------------------------
+
+
+def read_goals(r: CellReader, rows: range) -> tuple[str | None, str | None]:
+    exp_h = act_h = block = None
+    for row in rows:
+        for c in r.origins(row):
+            if r.is_placed(c):
+                continue
+            kind = r.vocab.match("goals", c.text)
+            if kind is None:
+                continue
+            exact = r.vocab.field("goals", c.text)
+            if kind.field == "goal_expected" and exp_h is None and (exact or kind.how == "glued"):
+                exp_h = c
+            elif kind.field == "goal_actual" and act_h is None and (exact or kind.how == "glued"):
+                act_h = c
+            elif kind.field == "block" and block is None and exact:
+                block = c
+    r.place(block, exp_h, act_h)
+    if exp_h is None and act_h is None:
+        if block is None:
+            return None, None
+        return r.text("goal_expected", r.right_of(block), "\n"), None
+    same_row = exp_h is not None and act_h is not None and exp_h.row == act_h.row
+    slots = []
+    for path, h in (("goal_expected", exp_h), ("goal_actual", act_h)):
+        if h is None:
+            continue
+        below = r.below(h)
+        use_below = same_row or (below is not None and not r.vocab.is_label(below.text, _NEXT_BLOCKS)
+                                 and (r.right_of(h) is None or r.blank(r.right_of(h))))
+        slots.append((path, h, below if use_below else r.right_of(h)))
+    texts = {path: r.text(path, cell, "\n") for path, _, cell in slots}
+    glued = [clean(h.text)[len(r.vocab.match("goals", h.text).label):].strip(" :：")
+             for _, h, _ in slots if r.vocab.match("goals", h.text).how == "glued"]
+    if not glued:
+        return texts.get("goal_expected"), texts.get("goal_actual")
+    # Text sits in a header cell: values follow reading order, header text first.
+    found = [t for t in glued if t] + [t for t in texts.values() if t]
+    r.issues.append(Issue(code="misplaced_text", field="goal_expected", severity="warning",
+                          message="goal text found in a header cell; goals re-read in reading order"))
+    return (found[0] if found else None), (found[1] if len(found) > 1 else None)
