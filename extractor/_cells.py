@@ -14,7 +14,7 @@ from decimal import Decimal
 from ._chunk import Chunk
 from ._grid import Cell, Grid
 from ._record import CellRef, Issue
-from ._values import clean, is_blank, parse_number, parse_text
+from ._values import clean, is_blank, money_suffix, parse_number, parse_text
 from ._vocab import Section, Vocabulary, vocabulary
 
 
@@ -117,11 +117,17 @@ class CellReader:
             return None
         return parse_text(cell.paragraphs, sep)
 
-    def number(self, path: str, cell: Cell | None) -> Decimal | None:
+    def number(self, path: str, cell: Cell | None, unit: str | None = None) -> Decimal | None:
+        """A number; an amount printed with a unit (150万) counts only when that is the header's unit."""
         if cell is None:
             return None
         self.note(path, cell)
         p = parse_number(cell.paragraphs)
+        printed = money_suffix(p.raw) if unit else None
+        if printed is not None and printed != unit:
+            self.issues.append(Issue(code="unparseable_value", field=path, original=p.raw,
+                                     message=f"the cell reads {shown(p.raw)}, in {printed}, under a {unit} header"))
+            return None
         if p.ambiguous:
             values = " / ".join(str(c) for c in p.candidates)
             self.issues.append(Issue(code="ambiguous_cell", field=path, candidates=p.candidates,

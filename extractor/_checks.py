@@ -37,6 +37,9 @@ def totals_add_up(record: Record, column: str) -> bool | None:
 # the columns (the LLM backend) needs the three every form prints.
 REQUIRED_INDICATOR_FIELDS = ("name", "target", "actual", "weight", "score")
 DEFAULT_PRINTED = ("name", "weight", "score")
+FUND_LABELS = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数",
+               "weight": "分值", "execution_rate": "执行率", "score": "得分"}
+FUND_ROW_LABELS = {"current_appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 LEVEL_LABELS = {"name": "三级指标", "target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分"}
 
 
@@ -63,22 +66,46 @@ def _missing(record: Record) -> list[Issue]:
     return out
 
 
-def _amounts(record: Record) -> list[Issue]:
+def _fund_blanks(record: Record) -> list[Issue]:
+    """Blank cells of the fund block that the form prints a column for: the total row's, and a part row's
+    amounts when the row has some amounts but not all (a part row left blank whole is the next check's)."""
+    printed = [c.removeprefix("funds.") for c in record.printed_columns or () if c.startswith("funds.")]
     out = []
+    f = record.funds
+    if any(getattr(f.total, c) is not None for c in AMOUNT_COLUMNS):
+        for col in printed:
+            if getattr(f.total, col) is None:
+                out.append(_error("missing_value", f"funds.total.{col}", f"年度资金总额 has no {FUND_LABELS[col]}"))
+    for row in ("current_appropriation", "carryover", "other"):
+        fr = getattr(f, row)
+        amounts = [c for c in AMOUNT_COLUMNS if c in printed]
+        if any(getattr(fr, c) is not None for c in amounts):
+            out += [_error("missing_value", f"funds.{row}.{c}", f"{FUND_ROW_LABELS[row]} has no {FUND_LABELS[c]}")
+                    for c in amounts if getattr(fr, c) is None]
+    return out
+
+
+def _amounts(record: Record) -> list[Issue]:
+    out = _fund_blanks(record)
     f = record.funds
     parts_blank = all(getattr(getattr(f, row), col) is None
                       for row in ("current_appropriation", "carryover", "other") for col in AMOUNT_COLUMNS)
-    if parts_blank and any(getattr(f.total, c) is not None for c in AMOUNT_COLUMNS):
+    extras = [x for x in record.extra_fund_rows if any(getattr(x, c) is not None for c in AMOUNT_COLUMNS)]
+    if parts_blank and not extras and any(getattr(f.total, c) is not None for c in AMOUNT_COLUMNS):
         out.append(_error(
             "missing_value", "funds.current_appropriation",
             f"年度资金总额 is {fmt(f.total.annual_budget)} but 当年财政拨款, 上年结转资金 and 其他资金 are all blank"))
-    elif not parts_blank:
+    elif not parts_blank or extras:
         for col in AMOUNT_COLUMNS:
             total = getattr(f.total, col)
             parts = _sum(getattr(getattr(f, row), col) for row in ("current_appropriation", "carryover", "other"))
-            if total is not None and parts is not None and abs(total - parts) > MONEY_TOLERANCE:
-                out.append(_error("amount_mismatch", f"funds.total.{col}",
-                                  f"funding parts add up to {fmt(parts)}, the total row says {fmt(total)}"))
+            # Rows the record has no key for (财政专户管理资金, 中央资金 …) split the total too.
+            with_extras = _sum([parts, *(getattr(x, col) for x in extras)])
+            if total is None or with_extras is None or any(
+                    s is not None and abs(total - s) <= MONEY_TOLERANCE for s in (parts, with_extras)):
+                continue
+            out.append(_error("amount_mismatch", f"funds.total.{col}",
+                              f"funding parts add up to {fmt(with_extras)}, the total row says {fmt(total)}"))
     for row in ("total", "current_appropriation"):
         fr = getattr(f, row)
         printed = parse_rate(fr.execution_rate)

@@ -57,7 +57,7 @@ def is_self_evaluation(grid: Grid, vocab: Vocabulary | None = None) -> bool:
     hits = {vocab.field(s, c.text) for c in grid.cells for s in _SELF_EVALUATION}
     if {"name", "level1", "level2", "block", "goal_expected", "goal_actual"} & hits:
         return True
-    return any("自评" in c.key for c in grid.cells) or any("自评表" in t for t in grid.before[-3:])
+    return any("自评表" in c.key for c in grid.cells) or any("自评表" in t for t in grid.before[-3:])
 
 
 def grids_to_chunks(grids: list[Grid], vocab: Vocabulary | None = None) -> list[Chunk]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from ._cells import CellReader, shown
 from ._grid import Cell
-from ._record import AMOUNT_COLUMNS, FundRow, Funds, Issue
+from ._record import AMOUNT_COLUMNS, ExtraFundRow, FundRow, Funds, Issue
 from ._values import clean
-from ._vocab import Section
+from ._vocab import Section, label_key
 
 _AMOUNTS = set(AMOUNT_COLUMNS)
-_NEXT_BLOCKS: tuple[Section, ...] = ("goals", "indicator_columns", "header")
+_NEXT_BLOCKS: tuple[Section, ...] = ("goals", "indicator_columns", "header", "rows")
 
 
 def fund_header(r: CellReader, row: int) -> dict[str, Cell] | None:
@@ -29,9 +29,12 @@ def fund_header(r: CellReader, row: int) -> dict[str, Cell] | None:
     return None
 
 
-def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int) -> tuple[Funds, int]:
-    """Fund rows below the header row, until a row that is not a fund row; returns the funds and that row."""
+def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int,
+               unit: str | None) -> tuple[Funds, list[ExtraFundRow], int]:
+    """Fund rows below the header row, until a row that is not a fund row: the funds, the rows the record has no
+    key for, and the row where the block ends."""
     funds = Funds()
+    extras: list[ExtraFundRow] = []
     for c in cols.values():
         r.place(c)
         m = r.vocab.match("fund_columns", c.text)
@@ -65,14 +68,16 @@ def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int) -
             row += 1
             continue
         if m.field == "extra" or m.field in seen:
-            # A row by level of government, or a second row of a kind already read: not in the record.
+            # A row by level of government, or a second row of a kind already read: kept apart, never added in.
             r.place(*value_cells)
+            extra = _fund_row(r, row, f"extra_fund_rows[{len(extras)}]", cols, unit)
+            extras.append(ExtraFundRow(label=label_key(label), **extra.model_dump()))
             row += 1
             continue
         seen.add(m.field)
-        setattr(funds, m.field, _fund_row(r, row, m.field, cols))
+        setattr(funds, m.field, _fund_row(r, row, f"funds.{m.field}", cols, unit))
         row += 1
-    return funds, row
+    return funds, extras, row
 
 
 def _leaves_block(r: CellReader, row: int) -> bool:
@@ -83,17 +88,17 @@ def _leaves_block(r: CellReader, row: int) -> bool:
     return False
 
 
-def _fund_row(r: CellReader, row: int, name: str, cols: dict[str, Cell]) -> FundRow:
+def _fund_row(r: CellReader, row: int, where: str, cols: dict[str, Cell], unit: str | None) -> FundRow:
     values: dict[str, object] = {}
     for col_name, hcell in cols.items():
         cell = r.g.at(row, hcell.col)
         if cell is None or cell.row + cell.rowspan <= row or cell is hcell:
             continue
-        path = f"funds.{name}.{col_name}"
+        path = f"{where}.{col_name}"
         if col_name == "execution_rate":
             values[col_name] = r.text(path, cell)
         else:
-            values[col_name] = r.number(path, cell)
+            values[col_name] = r.number(path, cell, unit if col_name in _AMOUNTS else None)
     return FundRow(**values)
 
 
@@ -127,8 +132,9 @@ def read_goals(r: CellReader, rows: range) -> tuple[str | None, str | None]:
         if h is None:
             continue
         below = r.below(h)
-        use_below = same_row or (below is not None and not r.vocab.is_label(below.text, _NEXT_BLOCKS)
-                                 and (r.right_of(h) is None or r.blank(r.right_of(h))))
+        # A header with its value under it (the MoF form), or a label with its value beside it (label-left forms).
+        use_below = same_row or (exp_h is None or act_h is None) and (
+            not r.blank(below) and not r.vocab.is_label(below.text, _NEXT_BLOCKS))
         slots.append((path, h, below if use_below else r.right_of(h)))
     texts = {path: r.text(path, cell, "\n") for path, _, cell in slots}
     glued = [clean(h.text)[len(r.vocab.match("goals", h.text).label):].strip(" :：")

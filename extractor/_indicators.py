@@ -15,11 +15,14 @@ from decimal import Decimal
 from ._cells import CellReader, shown
 from ._grid import Cell
 from ._record import Indicator, Issue
+from ._taxonomy import parent_of
 from ._values import is_blank
+from ._vocab import Section
 
 TEXT_FIELDS = ("level1", "level2", "name", "target", "actual", "note")
 NUMBER_FIELDS = ("weight", "score")
 VALUE_FIELDS = ("target", "actual", "weight", "score", "note")
+_HEADER_SECTIONS: tuple[Section, ...] = ("indicator_columns", "indicator_parts", "rows", "goals")
 _POINTS_NOTE = re.compile(r"[(（][^)）]*\d+(\.\d+)?\s*分[^)）]*[)）]")
 
 
@@ -78,11 +81,13 @@ def map_columns(r: CellReader, head: int) -> Columns:
 
 def _role(r: CellReader, stack: list[Cell]) -> tuple[str, str | None] | None:
     """What one column's header cells (top to bottom) make it: a field, a part of a field, or nothing."""
+    for c in stack:
+        if any(r.vocab.match(s, c.text, inside=True) for s in _HEADER_SECTIONS):
+            r.place(c)  # parents of sub-columns and labels merged over several columns are header text too
     for depth in range(len(stack) - 1, -1, -1):
         c = stack[depth]
         if is_blank(c.text):
             continue
-        r.place(c)
         part = r.vocab.field("indicator_parts", c.text)
         parent = next((m.field for p in reversed(stack[:depth])
                        if (m := r.vocab.match("indicator_columns", p.text, inside=True))), None)
@@ -226,6 +231,11 @@ def _level(r: CellReader, path: str, cell: Cell | None, carry: dict, f: str) -> 
             carry[f] = None
             return None
         value = bare
+    if value is not None and f == "level2" and value.endswith("等") and parent_of(value[:-1]):
+        # 服务对象满意度指标等: the template's "and so on" after a framework label.
+        r.issues.append(Issue(code="misplaced_text", field=path, severity="warning", original=value, resolved=True,
+                              message=f"level 2 printed as {shown(value)}; read as {value[:-1]}"))
+        value = value[:-1]
     if value is None and carry[f] is not None and (cell is None or is_blank(cell.text)):
         value = carry[f]
     carry[f] = value

@@ -41,6 +41,12 @@ class FundRow(BaseModel):
     score: Num = None
 
 
+class ExtraFundRow(FundRow):
+    """A fund row the record has no key for (财政专户管理资金, 中央资金 …), kept under its printed label."""
+
+    label: str
+
+
 class Funds(BaseModel):
     total: FundRow = Field(default_factory=FundRow)
     current_appropriation: FundRow = Field(default_factory=FundRow)
@@ -96,6 +102,7 @@ class Record(BaseModel):
     implementing_unit: str | None = None
     amount_unit: str | None = None
     funds: Funds = Field(default_factory=Funds)
+    extra_fund_rows: list[ExtraFundRow] = Field(default_factory=list)
     goal_expected: str | None = None
     goal_actual: str | None = None
     indicators: list[Indicator] = Field(default_factory=list)

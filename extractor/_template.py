@@ -134,12 +134,12 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
     for row in range(name_row):
         r.place(*r.origins(row))  # the title
     fund_row = _first_row(r, lambda row: fund_header(r, row) is not None, range(name_row, head))
-    funds, fund_label, funds_end = None, None, fund_row
+    funds, extras, fund_label, funds_end, fund_cols = None, [], None, fund_row, {}
     if fund_row is not None:
-        cols = fund_header(r, fund_row)
-        fund_label = next((c for c in r.g.row(fund_row) if c.col < min(h.col for h in cols.values())
+        fund_cols = fund_header(r, fund_row) or {}
+        fund_label = next((c for c in r.g.row(fund_row) if c.col < min(h.col for h in fund_cols.values())
                            and not is_blank(c.text)), None)
-        funds, funds_end = read_funds(r, fund_row, cols, head)
+        funds, extras, funds_end = read_funds(r, fund_row, fund_cols, head, _unit(r, fund_label, chunk.before))
     header_end = fund_row if fund_row is not None else head
     expected, actual = read_goals(r, range(name_row, head))
     header = _header(r, range(name_row, head))
@@ -166,12 +166,13 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
         department=header.get("department"),
         implementing_unit=header.get("implementing_unit"),
         amount_unit=_unit(r, fund_label, chunk.before),
+        extra_fund_rows=extras,
         goal_expected=expected,
         goal_actual=actual,
         indicators=block.indicators,
         total_weight=total_weight,
         total_score=total_score,
-        printed_columns=sorted(block.columns.fields),
+        printed_columns=sorted(block.columns.fields) + sorted(f"funds.{c}" for c in fund_cols),
         issues=r.issues,
         provenance=r.prov,
         **({"funds": funds} if funds is not None else {}),

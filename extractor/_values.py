@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 BLANKS = {"", "—", "-", "－", "–", "/", "／", "无", "——", "--", "……"}
-_UNIT_SUFFIX = re.compile(r"(万元|元|分)$")
+_UNIT_SUFFIX = re.compile(r"(亿元|万元|千元|万|元|分)$")
+_MONEY_SUFFIX = re.compile(r"\d\s*(亿元|万元|千元|万|元)$")
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _SEPARATORS = re.compile(r"[\s,，]")
 _SPACE = re.compile(r"\s")
@@ -82,6 +83,12 @@ def fmt(v: Decimal | None) -> str:
     if v is None:
         return "blank"
     return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
+
+
+def money_suffix(text: str) -> str | None:
+    """The money unit printed after an amount (150万 → 万元), or None."""
+    m = _MONEY_SUFFIX.search(clean(text))
+    return None if m is None else "万元" if m.group(1) == "万" else m.group(1)
 
 
 def parse_rate(text: str | None) -> Decimal | None:

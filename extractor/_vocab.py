@@ -27,7 +27,7 @@ How = Literal["exact", "glued", "inside"]
 _WS = re.compile(r"\s+")
 _NOTE = re.compile(r"[(（【\[][^)）】\]]*[)）】\]]")
 _LEAD = re.compile(r"^(其中)?[:：、,，]*")
-_TRAIL = re.compile(r"[:：、,，]+$")
+_TRAIL = re.compile(r"[:：、,，\d]+$")  # 年度绩效目标1: a numbered block is labelled like the first
 
 
 def label_key(text: str | None) -> str:
