@@ -57,6 +57,8 @@ class CellReader:
         self.issues: list[Issue] = []
         self.prov: dict[str, CellRef] = {}
         self.placed: set[int] = set()
+        # Labels the vocabulary did not know, by the section they would belong to: what `auto` asks a model.
+        self.unknown: dict[tuple[Section, str], None] = {}
 
     # -- placing and reporting -------------------------------------------------------------------------
 
@@ -68,8 +70,10 @@ class CellReader:
     def is_placed(self, cell: Cell) -> bool:
         return id(cell) in self.placed
 
-    def unmapped(self, cell: Cell, field: str, severity: str, why: str) -> None:
+    def unmapped(self, cell: Cell, field: str, severity: str, why: str, section: Section | None = None) -> None:
         self.place(cell)
+        if section is not None and len(clean(cell.text)) <= self.settings.label_max_chars:
+            self.unknown[(section, clean(cell.text))] = None
         self.issues.append(Issue(
             code="unmapped_cell", field=field, severity=severity, original=cell.text,
             message=f"row {cell.src_row + 1}, column {cell.src_col + 1} reads {shown(cell.text)}: {why}"))

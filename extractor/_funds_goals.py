@@ -62,6 +62,7 @@ def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int,
         r.place(*label_cells)
         if m is None:
             if any(not r.blank(c) for c in value_cells):
+                r.unknown[("fund_rows", clean(label))] = None
                 for c in value_cells:
                     if not r.blank(c):
                         r.unmapped(c, "funds", "error", f"a fund row the reader does not know ({shown(label)})")

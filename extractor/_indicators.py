@@ -98,7 +98,8 @@ def _role(r: CellReader, stack: list[Cell]) -> tuple[str, str | None] | None:
             return m.field, None
         if r.vocab.field("rows", c.text) == "indicator_block" or r.vocab.field("goals", c.text) == "block":
             return None
-        r.unmapped(c, "indicators", "error", "a column header the reader does not know; its column is not read")
+        r.unmapped(c, "indicators", "error", "a column header the reader does not know; its column is not read",
+                   "indicator_columns")
         return None
     return None
 

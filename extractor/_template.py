@@ -9,7 +9,7 @@ the label vocabulary (data/vocabulary.toml), wherever they stand. Every non-blan
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ._cells import SETTINGS, CellReader, TemplateSettings
 from ._chunk import Chunk
@@ -18,9 +18,11 @@ from ._grid import Cell
 from ._indicators import is_indicator_header, read_indicators, read_totals
 from ._record import Issue, Record, Source
 from ._values import clean, is_blank
-from ._vocab import Vocabulary
+from ._vocab import Section, Vocabulary
 
 HEADER_FIELDS = ("project_name", "department", "implementing_unit")
+_SECTIONS: tuple[Section, ...] = ("header", "fund_columns", "fund_rows", "goals", "indicator_columns",
+                                  "indicator_parts", "rows")
 _YEAR = re.compile(r"[(（](19|20)(\d{2})\s*年")
 _YEAR_LOOSE = re.compile(r"(19|20)\d{2}(?=年)")
 _TITLE_WORDS = re.compile(r"自评|绩效|年度")
@@ -34,6 +36,8 @@ class ExtractResult:
     record: Record | None
     status: str = "ok"  # "ok" | "failed"
     reason: str = ""
+    # Labels the vocabulary did not know, as (section, printed text): what `auto` may ask a model to map.
+    unknown_labels: list[tuple[Section, str]] = field(default_factory=list)
 
 
 def _year(r: CellReader, title_rows: range, before: list[str]) -> int | None:
@@ -100,9 +104,10 @@ def _header(r: CellReader, rows: range) -> dict[str, str | None]:
     return values
 
 
-def _report_left_over(r: CellReader, rows: range, field: str, severity: str, why: str) -> None:
+def _report_left_over(r: CellReader, rows: range, field: str, severity: str, why: str,
+                      section: Section | None = None) -> None:
     for c in r.left_over(rows):
-        r.unmapped(c, field, severity, why)
+        r.unmapped(c, field, severity, why, section)
 
 
 def _trailing(r: CellReader, start: int) -> None:
@@ -114,6 +119,17 @@ def _trailing(r: CellReader, start: int) -> None:
         elif cells and r.vocab.match("header", cells[0].text) is not None:
             r.place(cells[0], r.right_of(cells[0]))
     _report_left_over(r, range(start, r.g.n_rows), "record", "warning", "text after the indicators, not read")
+
+
+def _unknown_cells(r: CellReader) -> list[tuple[Section, str]]:
+    """Short texts no section of the vocabulary knows: in a table the reader cannot map, any may be a label."""
+    out: dict[tuple[Section, str], None] = {}
+    for c in r.g.cells:
+        text = clean(c.text)
+        if text and len(text) <= r.settings.label_max_chars and not is_blank(text) \
+                and not any(r.vocab.match(s, text) for s in _SECTIONS) and not re.search(r"\d", text):
+            out[("unknown", text)] = None
+    return list(out)
 
 
 def _first_row(r: CellReader, pred, rows: range) -> int | None:
@@ -130,9 +146,11 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
     head = _first_row(r, lambda row: is_indicator_header(r, row), range(name_row or 0, r.g.n_rows))
     if name_row is None or head is None:
         missing = "no 项目名称 label" if name_row is None else "no indicator header row (三级指标 …)"
-        return ExtractResult(None, "failed", f"unknown layout: {missing} found")
+        return ExtractResult(None, "failed", f"unknown layout: {missing} found", _unknown_cells(r))
     for row in range(name_row):
         r.place(*r.origins(row))  # the title
+    for row in range(name_row, head):
+        r.place(*(c for c in r.origins(row) if r.vocab.field("rows", c.text) == "indicator_block"))
     fund_row = _first_row(r, lambda row: fund_header(r, row) is not None, range(name_row, head))
     funds, extras, fund_label, funds_end, fund_cols = None, [], None, fund_row, {}
     if fund_row is not None:
@@ -151,13 +169,15 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
     _trailing(r, end)
     missing_header = [f for f in HEADER_FIELDS if header.get(f) is None]
     _report_left_over(r, range(name_row, header_end), missing_header[0] if missing_header else "record",
-                      "error" if missing_header else "warning", "a label or value the reader does not know")
+                      "error" if missing_header else "warning", "a label or value the reader does not know", "header")
     if fund_row is not None:
+        _report_left_over(r, range(fund_row, fund_row + 1), "funds", "error", "a fund column header the reader does "
+                          "not know; its column is not read", "fund_columns")
         _report_left_over(r, range(fund_row, funds_end), "funds", "error", "in the fund block, not read")
     goals_missing = [f for f, v in (("goal_expected", expected), ("goal_actual", actual)) if v is None]
     _report_left_over(r, range(funds_end if funds_end is not None else name_row, head),
                       goals_missing[0] if goals_missing else "record",
-                      "error" if goals_missing else "warning", "text near the goals, not read")
+                      "error" if goals_missing else "warning", "text near the goals, not read", "goals")
     _report_left_over(r, range(head, end), "indicators", "error", "in the indicator block, not read")
     record = Record(
         source=Source(file=chunk.file, table=chunk.index),
@@ -177,7 +197,7 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
         provenance=r.prov,
         **({"funds": funds} if funds is not None else {}),
     )
-    return ExtractResult(record)
+    return ExtractResult(record, unknown_labels=list(r.unknown))
 
 
 def unread_record(chunk: Chunk, reason: str) -> Record:

@@ -21,7 +21,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-Section = Literal["header", "fund_columns", "fund_rows", "goals", "indicator_columns", "indicator_parts", "rows"]
+Section = Literal["header", "fund_columns", "fund_rows", "goals", "indicator_columns", "indicator_parts", "rows",
+                  "unknown"]
 How = Literal["exact", "glued", "inside"]
 
 _WS = re.compile(r"\s+")
