@@ -32,6 +32,8 @@ class Columns:
 
     fields: dict[str, list[int]] = field(default_factory=dict)
     rows: range = range(0)
+    # Columns read and not stored: known ones (序号, 评分标准) and unknown ones (reported once, at the header).
+    ignored: set[int] = field(default_factory=set)
 
     def first(self, name: str) -> int | None:
         cols = self.fields.get(name)
@@ -70,6 +72,9 @@ def map_columns(r: CellReader, head: int) -> Columns:
         if role is None:
             continue
         name, parent = role
+        if name == "ignore":
+            cols.ignored.add(k)
+            continue
         if name.startswith("part:"):
             parent = parent or _attach(roles, k, name)
             if parent is None:
@@ -98,9 +103,10 @@ def _role(r: CellReader, stack: list[Cell]) -> tuple[str, str | None] | None:
             return m.field, None
         if r.vocab.field("rows", c.text) == "indicator_block" or r.vocab.field("goals", c.text) == "block":
             return None
-        r.unmapped(c, "indicators", "error", "a column header the reader does not know; its column is not read",
-                   "indicator_columns")
-        return None
+        if not r.is_placed(c):  # a header over several columns is reported once
+            r.unmapped(c, "indicators", "error", "a column header the reader does not know; its column is not "
+                       "read (this one issue stands for all its cells)", "indicator_columns")
+        return "ignore", None
     return None
 
 
@@ -146,6 +152,7 @@ def read_indicators(r: CellReader, head: int) -> IndicatorBlock:
         if is_indicator_header(r, row):
             cols = map_columns(r, row)  # a repeated or a second block's header row
             block.columns.fields = {**cols.fields, **block.columns.fields}
+            block.columns.ignored |= cols.ignored
             row = cols.rows.stop
             continue
         if kind is not None and kind.field == "trailing":
@@ -208,7 +215,9 @@ def _indicator_row(r: CellReader, row: int, cols: Columns, carry: dict, out: lis
             parts = [r.text(path, c) for c in cells if c.row == row or f != "name"]
             values[f] = "".join(p for p in parts if p) or None
     for c in r.origins(row):
-        if not r.is_placed(c) and not is_blank(c.text):
+        if c.col in cols.ignored:
+            r.place(c)
+        elif not r.is_placed(c) and not is_blank(c.text):
             r.unmapped(c, f"indicators[{i}]", "error", "a cell under no known column")
     out.append(Indicator(**values))
 
