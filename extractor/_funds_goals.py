@@ -14,6 +14,8 @@ from ._values import clean
 from ._vocab import Section, label_key
 
 _AMOUNTS = set(AMOUNT_COLUMNS)
+# More characters than this after a goal header are goal text printed in the header cell.
+_GLUED_TEXT = 6
 _NEXT_BLOCKS: tuple[Section, ...] = ("goals", "indicator_columns", "header", "rows")
 
 
@@ -22,11 +24,16 @@ def fund_header(r: CellReader, row: int) -> dict[str, Cell] | None:
     cols: dict[str, Cell] = {}
     for c in r.origins(row):
         m = r.vocab.match("fund_columns", c.text)
-        if m is not None and m.field not in cols:
+        if m is not None and m.field != "ignore" and m.field not in cols:
             cols[m.field] = c
     if len(cols) >= 2 and _AMOUNTS & set(cols):
         return cols
     return None
+
+
+def _ignored_columns(r: CellReader, row: int) -> list[Cell]:
+    """Header cells of fund columns that are no record fields (原因, 备注)."""
+    return [c for c in r.origins(row) if r.vocab.field("fund_columns", c.text) == "ignore"]
 
 
 def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int,
@@ -42,6 +49,8 @@ def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int,
             r.issues.append(Issue(code="misplaced_text", field="funds", severity="warning",
                                   message=f"header {m.label} carries other text: {shown(c.text)}"))
     first_value_col = min(c.col for c in cols.values())
+    ignored = _ignored_columns(r, head_row)
+    r.place(*ignored)
     for c in r.g.row(head_row):
         if c.col < first_value_col:
             r.place(c)  # the block's label: 项目资金（万元）
@@ -60,6 +69,7 @@ def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int,
         if m is None and _leaves_block(r, row):
             break
         r.place(*label_cells)
+        r.place(*(r.g.at(row, h.col) for h in ignored))
         if m is None:
             if any(not r.blank(c) for c in value_cells):
                 r.unknown[("fund_rows", clean(label))] = None
@@ -116,12 +126,17 @@ def read_goals(r: CellReader, rows: range) -> tuple[str | None, str | None]:
             if kind is None:
                 continue
             exact = r.vocab.field("goals", c.text)
-            if kind.field == "goal_expected" and exp_h is None and (exact or kind.how == "glued"):
+            # Goal text glued onto its header cell counts; a longer label that merely starts like one does not.
+            header = exact or (kind.how == "glued" and len(label_key(c.text)) - len(kind.label) > _GLUED_TEXT)
+            if kind.field == "goal_expected" and exp_h is None and header:
                 exp_h = c
-            elif kind.field == "goal_actual" and act_h is None and (exact or kind.how == "glued"):
+            elif kind.field == "goal_actual" and act_h is None and header:
                 act_h = c
             elif kind.field == "block" and block is None and exact:
                 block = c
+            elif kind.field == "ignore" and exact:
+                # 项目实施内容及过程概述: a known label whose prose is no record field.
+                r.place(c, r.right_of(c))
     r.place(block, exp_h, act_h)
     if exp_h is None and act_h is None:
         if block is None:

@@ -27,8 +27,15 @@ _YEAR = re.compile(r"[(（](19|20)(\d{2})\s*年")
 _YEAR_LOOSE = re.compile(r"(19|20)\d{2}(?=年)")
 _TITLE_WORDS = re.compile(r"自评|绩效|年度")
 _UNIT = re.compile(r"[(（](亿元|万元|千元|元)[)）]|单位[:：](亿元|万元|千元|元)")
-# A project code printed before the name (2021-510101-001 教师培训): not part of the name.
-_CODE = re.compile(r"^([A-Za-z]{0,4}[0-9][0-9A-Za-z\-_]{5,})[\s:：、]*(?=[^\x00-\x7f])")
+# A code printed before a name is not part of it: a project code (51000021R000000019951-工资性支出,
+# 2021-510101-003 教师培训) or a unit code (219001-池州市…).
+_CODES = {
+    "project_name": re.compile(r"^([A-Za-z]{0,4}\d[0-9A-Za-z]{7,})\s*[-－—_:：、]?\s*(?=\S)"
+                               r"|^(\d[0-9A-Za-z]*(?:[-－][0-9A-Za-z]+)+)\s+(?=\S)"
+                               r"|^(\d{3,})\s*[-－—]\s*(?=[^\x00-\x7f])"),
+    "department": re.compile(r"^(\d{3,})\s*[-－—]\s*(?=[^\x00-\x7f])"),
+    "implementing_unit": re.compile(r"^(\d{3,})\s*[-－—]\s*(?=[^\x00-\x7f])"),
+}
 
 
 @dataclass
@@ -94,13 +101,13 @@ def _header(r: CellReader, rows: range) -> dict[str, str | None]:
                     r.place(right)
             elif m.field not in values:
                 values[m.field] = _header_value(r, c, m.label, m.field)
-    name = values.get("project_name")
-    code = _CODE.match(name or "")
-    if code:
-        values["project_name"] = name[code.end():]
-        r.issues.append(Issue(code="misplaced_text", field="project_name", severity="warning", original=name,
-                              resolved=True, message=f"project code {code.group(1)} printed before the name; "
-                                                     "the name is kept without it"))
+    for name, pattern in _CODES.items():
+        value = values.get(name)
+        code = pattern.match(value or "")
+        if code and value[code.end():]:
+            values[name] = value[code.end():]
+            r.issues.append(Issue(code="misplaced_text", field=name, severity="warning", original=value, resolved=True,
+                                  message=f"code {code.group(0).strip()} printed before the name; kept without it"))
     return values
 
 

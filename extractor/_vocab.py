@@ -27,7 +27,8 @@ How = Literal["exact", "glued", "inside"]
 
 _WS = re.compile(r"\s+")
 _NOTE = re.compile(r"[(（【\[][^)）】\]]*[)）】\]]")
-_LEAD = re.compile(r"^(其中)?[:：、,，]*")
+# A leading 其中 or enumerator (1. 2、 一、 三是): 其中：本年财政拨款, 1.项目年度目标完成情况.
+_LEAD = re.compile(r"^(其中|\d+[.、．]|[一二三四五六七八九十]+[、.．])?[:：、,，]*")
 _TRAIL = re.compile(r"[:：、,，\d]+$")  # 年度绩效目标1: a numbered block is labelled like the first
 
 

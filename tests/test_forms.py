@@ -258,3 +258,37 @@ def test_unit_suspect_judges_a_file_together():
     assert [errors(r, "unit_suspect") for r in odd_one] == [[], ["amount_unit"], []]
     all_off = read(table("95435.80"), table("6500000"))
     assert [errors(r, "unit_suspect") for r in all_off] == [["amount_unit"], ["amount_unit"]]
+
+
+SICHUAN_2023 = """
+部门预算项目支出绩效自评表（2023年度）*11
+项目名称*2 | 51000021R000000019951-工资性支出*9
+主管部门*2 | 219-某县发展和改革局*4 | 实施单位（盖章）*2 | 219001-某县发展和改革局*3
+项目基本情况^3 | 1.项目年度目标完成情况^2 | 项目年度目标*4 | 年度目标完成情况*5
+< | < | 保障工资及时足额发放*4 | 对照年度目标，说明相关任务目标的完成情况（100字以内）*5
+< | 2.项目实施内容及过程概述 | 按月发放工资*9
+预算执行情况（10分）^5 | 年度预算数（万元） | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因*3
+< | 总额 | 238.93 | 251.89 | 251.89 | 100.00% | 10 | 10 | 1.预算执行率=预算执行数/调整后预算数（100字以内）*3
+< | 其中：财政资金 | 238.93 | 251.89 | 251.89 | 100.00% | ／ | ／ | ~*3
+< | 财政专户管理资金 | 0.00 | 0.00 | 0.00 | 0.00% | ／ | ／ | ~*3
+< | 单位资金 | 0.00 | 0.00 | 0.00 | 0.00% | ／ | ／ | ~*3
+绩效指标（90分）^3 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 原因分析
+< | 产出指标 | 数量指标 | 发放覆盖率 | = | 100 | % | 100% | 60 | 60 | ~
+< | 效益指标 | 社会效益指标 | 足额保障率 | ≥ | 98 | % | 100% | 30 | 28 | ~
+合计*8 | 90 | 88 | ~
+评价结论*2 | 结合自评情况，说明项目自评总分（200字以内）*9
+项目负责人：张三*5 | 财务负责人：李四*6
+"""
+
+
+def test_sichuan_2023_form_with_codes_instructions_and_a_reason_column():
+    (record,) = read(chunk(SICHUAN_2023))
+    assert (record.project_name, record.department, record.implementing_unit) == (
+        "工资性支出", "某县发展和改革局", "某县发展和改革局")
+    assert record.goal_expected == "保障工资及时足额发放"
+    assert record.goal_actual is None and "goal_actual" in errors(record, "unmapped_cell")  # the form's instruction
+    assert (record.funds.total.annual_budget, record.funds.total.score) == (Decimal("251.89"), 10)
+    assert [(i.target, i.actual) for i in record.indicators] == [("=100%", "100%"), ("≥98%", "100%")]
+    assert (record.total_weight, record.total_score) == (90, 88)
+    assert record.amount_unit == "万元"
+    assert set(errors(record)) == {"goal_actual"}
