@@ -378,6 +378,16 @@ def write_bad(folder):
     return write_file(f | {"dept": "jiading-civil", "file": "自评表 (副本).docx"}, folder)
 
 
+def write_gold(path: Path, records: list[dict]) -> None:
+    """Write the records, keeping the lines of files another generator owns (bad/ is shared with
+    generate_forms.py); merged lines are sorted by file and table, so the order of the two runs does not matter."""
+    mine = {r["source"]["file"] for r in records}
+    old = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    kept = [json.loads(line) for line in old if json.loads(line)["source"]["file"] not in mine]
+    merged = sorted(kept + records, key=lambda r: (r["source"]["file"], r["source"]["table"])) if kept else records
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in merged), encoding="utf-8")
+
+
 def main():
     sets = {}
     for f in parse_files(FILES):
@@ -387,9 +397,7 @@ def main():
     (OUT / "bad").mkdir(exist_ok=True)
     sets["bad"] = write_bad(OUT / "bad")
     for name, records in sets.items():
-        with open(OUT / name / "gold.jsonl", "w", encoding="utf-8") as out:
-            for rec in records:
-                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        write_gold(OUT / name / "gold.jsonl", records)
         planted = sum(bool(r["expected_issues"]) for r in records)
         print(f"{name}: {len({r['source']['file'] for r in records})} files, {len(records)} tables, "
               f"{planted} with planted problems")
