@@ -12,7 +12,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -32,6 +32,7 @@ _LEAD = re.compile(r"^(其中|\d+[.、．]|[一二三四五六七八九十]+[、
 _TRAIL = re.compile(r"[:：、,，\d]+$")  # 年度绩效目标1: a numbered block is labelled like the first
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat on every table of an archive
 def label_key(text: str | None) -> str:
     """A label as the vocabulary compares it: NFKC, no whitespace, no bracketed note, no leading 其中."""
     t = _WS.sub("", unicodedata.normalize("NFKC", text or ""))
@@ -54,12 +55,20 @@ class Vocabulary:
     instruction: tuple[re.Pattern[str], ...] = ()
     generic: tuple[re.Pattern[str], ...] = ()
     learned: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Answers by (section, key, inside): an archive prints the same labels on every table.
+    _memo: dict[tuple[str, str, bool], Match | bool | None] = field(default_factory=dict, repr=False, compare=False)
 
     def match(self, section: Section, text: str | None, inside: bool = False) -> Match | None:
         """The field a label stands for in one section, or None when the vocabulary does not know it."""
         key = label_key(text)
         if not key:
             return None
+        memo = (section, key, inside)
+        if memo not in self._memo:
+            self._memo[memo] = self._match(section, key, inside)
+        return self._memo[memo]  # type: ignore[return-value]
+
+    def _match(self, section: Section, key: str, inside: bool) -> Match | None:
         known = self.labels.get(section, {})
         if key in known:
             return Match(known[key], key, "exact")
@@ -93,8 +102,11 @@ class Vocabulary:
         return any(p.search(key) for p in self.placeholder)
 
     def is_instruction(self, text: str | None) -> bool:
-        key = _WS.sub("", unicodedata.normalize("NFKC", text or ""))
-        return bool(key) and any(p.search(key) for p in self.instruction)
+        memo = ("instruction", text or "", False)
+        if memo not in self._memo:
+            key = _WS.sub("", unicodedata.normalize("NFKC", text or ""))
+            self._memo[memo] = bool(key) and any(p.search(key) for p in self.instruction)  # type: ignore[assignment]
+        return bool(self._memo[memo])
 
     def with_labels(self, learned: dict[tuple[str, str], str]) -> Vocabulary:
         """A copy that also knows `learned` ((section, label) -> field), e.g. labels a model mapped."""
