@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -23,12 +24,23 @@ def _registry(path: Path | None) -> list[str] | None:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+# Control characters of file names and cell text (ESC, BEL, CR, LF …) and the bidi overrides would act on
+# the terminal (clear it, move the cursor, fake a line): they are printed as escapes.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(value: object) -> str:
+    """Text from documents and file systems as it may reach a terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
+
+
 def _line(outcome: FileOutcome) -> str:
+    name = safe(outcome.name)
     if outcome.status == "failed":
-        return f"FAILED  {outcome.name}: {outcome.reason}"
+        return f"FAILED  {name}: {safe(outcome.reason)}"
     verb = "skipped (already done)" if outcome.status == "skipped" else (
         f"{outcome.tables} tables, {outcome.queued} issues queued for review")
-    return "\n".join([f"ok      {outcome.name}: {verb}"] + [f"        {outcome.name}: {w}" for w in outcome.warnings])
+    return "\n".join([f"ok      {name}: {verb}"] + [f"        {name}: {safe(w)}" for w in outcome.warnings])
 
 
 def _summary(summary: RunSummary) -> None:
@@ -39,7 +51,7 @@ def _summary(summary: RunSummary) -> None:
     if summary.issues:
         click.echo("issues: " + ", ".join(f"{code} {n}" for code, n in summary.issues.most_common()), err=True)
     for o in summary.failed:
-        click.echo(f"  failed: {o.name}: {o.reason}", err=True)
+        click.echo(f"  failed: {safe(o.name)}: {safe(o.reason)}", err=True)
 
 
 def _extractor(store, backend="template", model=None, max_cost=None, semantic=False, concurrency=4, price=None):
@@ -151,10 +163,10 @@ def queue(code, file_name, project) -> None:
     """List the open review items."""
     rows = Store().queue(code, file_name, project)
     for row in rows:
-        cands = f"  candidates: {row['candidates']}" if row["candidates"] else ""
-        claim = f"  (being reviewed by {row['claimed_by']})" if row["claimed_by"] else ""
-        click.echo(f"#{row['id']:<5} {row['file']} table {row['tbl']} {row['project']}  {row['code']}  "
-                   f"{row['field']}{claim}\n       {row['message']}{cands}")
+        cands = f"  candidates: {safe(row['candidates'])}" if row["candidates"] else ""
+        claim = f"  (being reviewed by {safe(row['claimed_by'])})" if row["claimed_by"] else ""
+        click.echo(f"#{row['id']:<5} {safe(row['file'])} table {row['tbl']} {safe(row['project'])}  {row['code']}  "
+                   f"{safe(row['field'])}{claim}\n       {safe(row['message'])}{cands}")
     click.echo(f"{len(rows)} open items", err=True)
 
 
@@ -185,15 +197,16 @@ def review(item, value, accept, confirm, skip_it, undo_it, field, who) -> None:
         row = store.item(item)
         if row is None:
             raise click.ClickException(f"no item #{item}")
-        click.echo(f"#{item} [{row['status']}] {row['file']} table {row['tbl']}  {row['code']}  {row['field']}\n"
-                   f"  {row['message']}" + (f"\n  candidates: {row['candidates']}" if row["candidates"] else ""))
+        click.echo(f"#{item} [{row['status']}] {safe(row['file'])} table {row['tbl']}  {row['code']}  "
+                   f"{safe(row['field'])}\n  {safe(row['message'])}"
+                   + (f"\n  candidates: {safe(row['candidates'])}" if row["candidates"] else ""))
         return
     for kind, rows in (("closed", out.closed), ("opened", out.opened)):
         for r in rows:
-            click.echo(f"  {kind} #{r['id']} {r['code']} {r['field']}")
+            click.echo(f"  {kind} #{r['id']} {r['code']} {safe(r['field'])}")
     if not out.ok:
-        raise click.ClickException(out.message)
-    click.echo(out.message)
+        raise click.ClickException(safe(out.message))
+    click.echo(safe(out.message))
 
 
 @main.group()
@@ -209,11 +222,23 @@ def users_add(name, role, password) -> None:
     """Create an account."""
     from extractor.review import hash_password
 
+    name = name.strip()
+    if not name or _CONTROL.search(name):
+        raise click.UsageError("an account needs a name without control characters")
+    _check_password(password)
     store = Store()
     if store.user(name) is not None:
-        raise click.ClickException(f"{name} exists: use `jixiao users set`")
+        raise click.ClickException(f"{safe(name)} exists: use `jixiao users set`")
     store.add_user(name, hash_password(password), role)
-    click.echo(f"account {name} created ({role})")
+    click.echo(f"account {safe(name)} created ({role})")
+
+
+def _check_password(password: str) -> None:
+    from extractor.review import password_problem
+
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(problem)
 
 
 @users.command("set")
@@ -224,22 +249,34 @@ def users_set(name, role, password) -> None:
     """Change an account's role or password."""
     from extractor.review import hash_password
 
-    new = hash_password(click.prompt("Password", hide_input=True, confirmation_prompt=True)) if password else None
-    if not Store().update_user(name, new, role):
-        raise click.ClickException(f"no account {name}")
-    click.echo(f"account {name} updated")
+    new = None
+    if password:
+        typed = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        _check_password(typed)
+        new = hash_password(typed)
+    try:
+        if not Store().update_user(name, new, role):
+            raise click.ClickException(f"no account {safe(name)}")
+    except ValueError as exc:
+        raise click.ClickException(safe(exc)) from None
+    ended = "; its sessions are ended" if new else ""
+    click.echo(f"account {safe(name)} updated{ended}")
 
 
 @users.command("list")
 def users_list() -> None:
     for u in Store().users():
-        click.echo(f"{u['name']:<20} {u['role']:<9} since {u['created_at']}")
+        click.echo(f"{safe(u['name']):<20} {u['role']:<9} since {u['created_at']}")
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it local).")
 @click.option("--port", default=8000, show_default=True)
-def serve(host, port) -> None:
+@click.option("--secure-cookies", is_flag=True, help="Served over HTTPS (behind TLS): cookies only go over HTTPS.")
+@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
+              help="Proxies trusted to say the client's address and scheme (X-Forwarded-For/-Proto); an HTTPS "
+                   "scheme from them makes cookies Secure too.")
+def serve(host, port, secure_cookies, forwarded_allow_ips) -> None:
     """Start the review web app."""
     import uvicorn
 
@@ -247,7 +284,8 @@ def serve(host, port) -> None:
 
     if not Store().users():
         click.echo("no accounts yet: create one with `jixiao users add NAME --role admin`", err=True)
-    uvicorn.run(create_app(), host=host, port=port)
+    uvicorn.run(create_app(secure_cookies=secure_cookies), host=host, port=port, proxy_headers=True,
+                forwarded_allow_ips=forwarded_allow_ips)
 
 
 @main.command("export")
