@@ -6,7 +6,9 @@ import getpass
 import json
 import os
 import re
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -66,10 +68,16 @@ def _extractor(store, backend="template", model=None, max_cost=None, semantic=Fa
         raise click.UsageError(str(exc)) from None
 
 
+def _stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt  # a SIGTERM stops the batch as Ctrl-C does: workers stopped, stored files kept
+
+
 def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096,
-            password=None, **llm):
+            max_pages=1000, follow_links=False, password=None, **llm):
     from tqdm import tqdm
 
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
     if password:
         os.environ["JIXIAO_PDF_PASSWORD"] = password  # the readers, and the workers they run in, look here
 
@@ -79,7 +87,7 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
         # Model calls wait on the network: they run as threads (--concurrency) in this process, where the
         # cache, the budget and the cost totals live.
         workers, engine = 0, "local"
-    files = list(iter_files(Path(p) for p in paths))
+    files = list(iter_files((Path(p) for p in paths), follow_links))
     # The bar shows only on a terminal; per-file lines go above it, or alone in a log.
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True) as bar:
         def report(outcome: FileOutcome) -> None:
@@ -87,7 +95,7 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
             bar.update(1)
 
         summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
-                      limits=Limits(timeout, max_memory), engine=engine, address=address)
+                      limits=Limits(timeout, max_memory, pages=max_pages), engine=engine, address=address)
     _summary(summary)
     if hasattr(extractor, "summary"):
         click.echo(extractor.summary(), err=True)
@@ -113,6 +121,9 @@ def _batch_options(f):
         click.option("--address", help="Ray cluster address (with --engine ray); default: start a local Ray."),
         click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file."),
         click.option("--max-memory", type=int, default=4096, show_default=True, help="MiB allowed per file."),
+        click.option("--max-pages", type=click.IntRange(1), default=1000, show_default=True,
+                     help="Pages allowed per PDF; a longer one is refused before reading."),
+        click.option("--follow-links", is_flag=True, help="Read links in a folder that lead out of it."),
         click.option("--password", help="Password for encrypted PDFs (or set JIXIAO_PDF_PASSWORD)."),
         click.option("--extractor", "backend", type=click.Choice(["template", "llm", "auto"]), default="template",
                      show_default=True, help="auto: the template reader, and the model only where it cannot map "
