@@ -68,6 +68,12 @@ def _extractor(store, backend="template", model=None, max_cost=None, semantic=Fa
         raise click.UsageError(str(exc)) from None
 
 
+def _model_unavailable() -> type[Exception]:
+    from extractor.llm import ModelUnavailable
+
+    return ModelUnavailable
+
+
 def _stop_on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt  # a SIGTERM stops the batch as Ctrl-C does: workers stopped, stored files kept
 
@@ -94,8 +100,12 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
             tqdm.write(_line(outcome), file=sys.stderr)
             bar.update(1)
 
-        summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
-                      limits=Limits(timeout, max_memory, pages=max_pages), engine=engine, address=address)
+        try:
+            summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
+                          limits=Limits(timeout, max_memory, pages=max_pages), engine=engine, address=address)
+        except _model_unavailable() as exc:
+            raise click.ClickException(f"stopped: {safe(exc)}. Files read before are stored; the next run reads "
+                                       "the rest.") from None
     _summary(summary)
     if hasattr(extractor, "summary"):
         click.echo(extractor.summary(), err=True)
