@@ -111,8 +111,13 @@ def test_throttle_waits_double_and_lapse():
     assert throttle.begin(keys) == 0 and throttle.begin(keys) == pytest.approx(20)
     now[0] = 31
     assert throttle.begin(keys) == 0 and throttle.begin(keys) == pytest.approx(25)  # capped
-    throttle.succeeded("account:a")
+    throttle.succeeded(keys)
     assert throttle.begin(["account:a", "client:y"]) == 0
+    # Good logins from one address (reviewers behind one proxy) never add up to a lock.
+    shared = LoginThrottle(ThrottleSettings(free_attempts=2), clock=lambda: now[0])
+    for k in range(10):
+        assert shared.begin([f"account:{k}", "client:proxy"]) == 0
+        shared.succeeded([f"account:{k}", "client:proxy"])
 
 
 def test_an_answer_changes_only_the_field_of_its_item(store):

@@ -56,11 +56,18 @@ class LoginThrottle:
                     c.locked_until = now + min(s.max_wait, s.first_wait * 2 ** (over - 1))
             return 0.0
 
-    def succeeded(self, account_key: str) -> None:
-        """A right password clears the account's count (not the client's: one good account must not
-        let a client go on guessing others)."""
+    def succeeded(self, keys: list[str]) -> None:
+        """A right password clears the account's count (the first key). For the client it takes back only
+        this attempt: reviewers behind one address do not lock each other out, and one good account does not
+        let a client go on guessing others."""
         with self._lock:
-            self._counts.pop(account_key, None)
+            self._counts.pop(keys[0], None)
+            for key in keys[1:]:
+                c = self._counts.get(key)
+                if c is not None:
+                    c.attempts = max(0, c.attempts - 1)
+                    if c.attempts <= self.settings.free_attempts:
+                        c.locked_until = 0.0
 
     def _count(self, key: str, now: float) -> _Count:
         c = self._counts.get(key)

@@ -123,7 +123,7 @@ async def login_post(request: Request) -> Response:
     if token is None:
         log.warning("wrong password for %r from %s", name, client)
         return _login_form(request, str(form.get("csrf")), "wrong name or password", form.get("next"), 401)
-    throttle.succeeded(keys[0])
+    throttle.succeeded(list(keys))
     response = RedirectResponse(safe_next(form.get("next")), 303)
     set_cookie(request, response, SESSION_COOKIE, token, 12 * 3600)
     response.delete_cookie(LOGIN_COOKIE, path="/")

@@ -34,8 +34,11 @@ class ReviewStore:
     def queue(self, code: str | None = None, file: str | None = None,
               project: str | None = None) -> list[dict[str, Any]]:
         """Open review items (error issues) in reading order, with the project name and any live claim."""
+        # The project name is taken out in SQL: parsing each whole record in Python made the page slow.
+        project_sql = ("(r.data::json ->> 'project_name')" if self.conn.dialect == "postgres"
+                       else "json_extract(r.data, '$.project_name')")
         sql = ("SELECT i.id, i.code, i.field, i.message, i.candidates, f.name AS file, r.idx AS tbl,"
-               " r.id AS record_id, r.data, c.who AS claimed_by"
+               f" r.id AS record_id, {project_sql} AS project, c.who AS claimed_by"
                " FROM issues i JOIN records r ON r.id = i.record_id JOIN files f ON f.id = r.file_id"
                " LEFT JOIN claims c ON c.issue_id = i.id AND c.expires_at > ?"
                " WHERE f.current = 1 AND i.status = 'open' AND i.severity = 'error'")
@@ -46,8 +49,8 @@ class ReviewStore:
                 params.append(value)
         out = []
         for row in self.conn.execute(sql + " ORDER BY f.name, r.idx, i.id", params).fetchall():
-            item = {k: row[k] for k in row.keys() if k != "data"}
-            item["project"] = json.loads(row["data"]).get("project_name") or ""
+            item = {k: row[k] for k in row.keys()}
+            item["project"] = item["project"] or ""
             if not project or project in item["project"]:
                 out.append(item)
         return out
