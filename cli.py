@@ -108,7 +108,7 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
                                        "the rest.") from None
     _summary(summary)
     if hasattr(extractor, "summary"):
-        click.echo(extractor.summary(), err=True)
+        click.echo(safe(extractor.summary()), err=True)
         extractor.close()
     return store, summary
 
@@ -159,7 +159,7 @@ def extract(paths, output, fmt, registry, **batch) -> None:
     """Read FILES/DIRS, check every record, queue doubtful cells, and write the export."""
     store, summary = _ingest(paths, registry, **batch)
     counts = export(((rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)), output, fmt)
-    click.echo(f"wrote {counts.records} records to {output} ({counts.errors} issues for review: `jixiao queue`)",
+    click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.errors} issues for review: `jixiao queue`)",
                err=True)
     if summary.outcomes and len(summary.failed) == len(summary.outcomes):
         sys.exit(1)
@@ -318,8 +318,8 @@ def export_cmd(output, fmt, only_reviewed) -> None:
     store = Store()
     items = ((rec, reviewed) for _, rec, reviewed in store.records(only_reviewed=only_reviewed))
     counts = export(items, output, fmt, audit=store.actions())
-    trail = "the sheet audit" if fmt == "xlsx" else audit_path(output).name
-    click.echo(f"wrote {counts.records} records to {output} ({counts.reviewed} reviewed); "
+    trail = "the sheet audit" if fmt == "xlsx" else safe(audit_path(output).name)
+    click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.reviewed} reviewed); "
                f"review actions in {trail}", err=True)
 
 
