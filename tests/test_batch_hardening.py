@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -16,15 +15,9 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS_DOCX, ROOT
+from test_batch import _copies, stored_files
 
 from extractor import Limits, Store, run
-
-
-def _copies(folder: Path, n: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for k in range(n):
-        shutil.copy(CORPUS_DOCX, folder / f"copy-{k:03d}.docx")
-    return folder
 
 
 def _children(pid: int) -> list[int]:
@@ -57,12 +50,8 @@ def _batch_in_progress(tmp_path: Path) -> tuple[subprocess.Popen, list[int], Pat
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
-        try:
-            stored = sqlite3.connect(db).execute("SELECT count(*) FROM files").fetchone()[0]
-        except sqlite3.Error:
-            continue
         workers = _children(proc.pid)
-        if stored >= 2 and len(workers) == 2:
+        if stored_files(db) >= 2 and len(workers) == 2:
             return proc, workers, db
     proc.kill()
     pytest.fail("the batch never got going")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS_DOCX
 from starlette.testclient import TestClient
-from test_review import PASSWORD, csrf_of, item_id, login
+from test_review import PASSWORD, corpus_with_accounts, csrf_of, item_id, login
 
 from extractor import Store, run
 from extractor import store as store_mod
@@ -25,12 +25,7 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 @pytest.fixture
 def store() -> Store:
-    store = Store()
-    run([CORPUS_DOCX], store)
-    store.add_user("alice", hash_password(PASSWORD), "reviewer")
-    store.add_user("bob", hash_password(PASSWORD), "reviewer")
-    store.add_user("root", hash_password(PASSWORD), "admin")
-    return store
+    return corpus_with_accounts("bob")
 
 
 def _wrong_login(client: TestClient, name: str, password: str = "guess-guess"):
