@@ -5,7 +5,10 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -23,12 +26,23 @@ def _registry(path: Path | None) -> list[str] | None:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+# Control characters of file names and cell text (ESC, BEL, CR, LF …) and the bidi overrides would act on
+# the terminal (clear it, move the cursor, fake a line): they are printed as escapes.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(value: object) -> str:
+    """Text from documents and file systems as it may reach a terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
+
+
 def _line(outcome: FileOutcome) -> str:
+    name = safe(outcome.name)
     if outcome.status == "failed":
-        return f"FAILED  {outcome.name}: {outcome.reason}"
+        return f"FAILED  {name}: {safe(outcome.reason)}"
     verb = "skipped (already done)" if outcome.status == "skipped" else (
         f"{outcome.tables} tables, {outcome.queued} issues queued for review")
-    return "\n".join([f"ok      {outcome.name}: {verb}"] + [f"        {outcome.name}: {w}" for w in outcome.warnings])
+    return "\n".join([f"ok      {name}: {verb}"] + [f"        {name}: {safe(w)}" for w in outcome.warnings])
 
 
 def _summary(summary: RunSummary) -> None:
@@ -39,7 +53,7 @@ def _summary(summary: RunSummary) -> None:
     if summary.issues:
         click.echo("issues: " + ", ".join(f"{code} {n}" for code, n in summary.issues.most_common()), err=True)
     for o in summary.failed:
-        click.echo(f"  failed: {o.name}: {o.reason}", err=True)
+        click.echo(f"  failed: {safe(o.name)}: {safe(o.reason)}", err=True)
 
 
 def _extractor(store, backend="template", model=None, max_cost=None, semantic=False, concurrency=4, price=None):
@@ -54,10 +68,22 @@ def _extractor(store, backend="template", model=None, max_cost=None, semantic=Fa
         raise click.UsageError(str(exc)) from None
 
 
+def _model_unavailable() -> type[Exception]:
+    from extractor.llm import ModelUnavailable
+
+    return ModelUnavailable
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt  # a SIGTERM stops the batch as Ctrl-C does: workers stopped, stored files kept
+
+
 def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096,
-            password=None, **llm):
+            max_pages=1000, follow_links=False, password=None, **llm):
     from tqdm import tqdm
 
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
     if password:
         os.environ["JIXIAO_PDF_PASSWORD"] = password  # the readers, and the workers they run in, look here
 
@@ -67,18 +93,22 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
         # Model calls wait on the network: they run as threads (--concurrency) in this process, where the
         # cache, the budget and the cost totals live.
         workers, engine = 0, "local"
-    files = list(iter_files(Path(p) for p in paths))
+    files = list(iter_files((Path(p) for p in paths), follow_links))
     # The bar shows only on a terminal; per-file lines go above it, or alone in a log.
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True) as bar:
         def report(outcome: FileOutcome) -> None:
             tqdm.write(_line(outcome), file=sys.stderr)
             bar.update(1)
 
-        summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
-                      limits=Limits(timeout, max_memory), engine=engine, address=address)
+        try:
+            summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
+                          limits=Limits(timeout, max_memory, pages=max_pages), engine=engine, address=address)
+        except _model_unavailable() as exc:
+            raise click.ClickException(f"stopped: {safe(exc)}. Files read before are stored; the next run reads "
+                                       "the rest.") from None
     _summary(summary)
     if hasattr(extractor, "summary"):
-        click.echo(extractor.summary(), err=True)
+        click.echo(safe(extractor.summary()), err=True)
         extractor.close()
     return store, summary
 
@@ -101,6 +131,9 @@ def _batch_options(f):
         click.option("--address", help="Ray cluster address (with --engine ray); default: start a local Ray."),
         click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file."),
         click.option("--max-memory", type=int, default=4096, show_default=True, help="MiB allowed per file."),
+        click.option("--max-pages", type=click.IntRange(1), default=1000, show_default=True,
+                     help="Pages allowed per PDF; a longer one is refused before reading."),
+        click.option("--follow-links", is_flag=True, help="Read links in a folder that lead out of it."),
         click.option("--password", help="Password for encrypted PDFs (or set JIXIAO_PDF_PASSWORD)."),
         click.option("--extractor", "backend", type=click.Choice(["template", "llm", "auto"]), default="template",
                      show_default=True, help="auto: the template reader, and the model only where it cannot map "
@@ -126,7 +159,7 @@ def extract(paths, output, fmt, registry, **batch) -> None:
     """Read FILES/DIRS, check every record, queue doubtful cells, and write the export."""
     store, summary = _ingest(paths, registry, **batch)
     counts = export(((rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)), output, fmt)
-    click.echo(f"wrote {counts.records} records to {output} ({counts.errors} issues for review: `jixiao queue`)",
+    click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.errors} issues for review: `jixiao queue`)",
                err=True)
     if summary.outcomes and len(summary.failed) == len(summary.outcomes):
         sys.exit(1)
@@ -151,10 +184,10 @@ def queue(code, file_name, project) -> None:
     """List the open review items."""
     rows = Store().queue(code, file_name, project)
     for row in rows:
-        cands = f"  candidates: {row['candidates']}" if row["candidates"] else ""
-        claim = f"  (being reviewed by {row['claimed_by']})" if row["claimed_by"] else ""
-        click.echo(f"#{row['id']:<5} {row['file']} table {row['tbl']} {row['project']}  {row['code']}  "
-                   f"{row['field']}{claim}\n       {row['message']}{cands}")
+        cands = f"  candidates: {safe(row['candidates'])}" if row["candidates"] else ""
+        claim = f"  (being reviewed by {safe(row['claimed_by'])})" if row["claimed_by"] else ""
+        click.echo(f"#{row['id']:<5} {safe(row['file'])} table {row['tbl']} {safe(row['project'])}  {row['code']}  "
+                   f"{safe(row['field'])}{claim}\n       {safe(row['message'])}{cands}")
     click.echo(f"{len(rows)} open items", err=True)
 
 
@@ -185,15 +218,16 @@ def review(item, value, accept, confirm, skip_it, undo_it, field, who) -> None:
         row = store.item(item)
         if row is None:
             raise click.ClickException(f"no item #{item}")
-        click.echo(f"#{item} [{row['status']}] {row['file']} table {row['tbl']}  {row['code']}  {row['field']}\n"
-                   f"  {row['message']}" + (f"\n  candidates: {row['candidates']}" if row["candidates"] else ""))
+        click.echo(f"#{item} [{row['status']}] {safe(row['file'])} table {row['tbl']}  {row['code']}  "
+                   f"{safe(row['field'])}\n  {safe(row['message'])}"
+                   + (f"\n  candidates: {safe(row['candidates'])}" if row["candidates"] else ""))
         return
     for kind, rows in (("closed", out.closed), ("opened", out.opened)):
         for r in rows:
-            click.echo(f"  {kind} #{r['id']} {r['code']} {r['field']}")
+            click.echo(f"  {kind} #{r['id']} {r['code']} {safe(r['field'])}")
     if not out.ok:
-        raise click.ClickException(out.message)
-    click.echo(out.message)
+        raise click.ClickException(safe(out.message))
+    click.echo(safe(out.message))
 
 
 @main.group()
@@ -209,11 +243,23 @@ def users_add(name, role, password) -> None:
     """Create an account."""
     from extractor.review import hash_password
 
+    name = name.strip()
+    if not name or _CONTROL.search(name):
+        raise click.UsageError("an account needs a name without control characters")
+    _check_password(password)
     store = Store()
     if store.user(name) is not None:
-        raise click.ClickException(f"{name} exists: use `jixiao users set`")
+        raise click.ClickException(f"{safe(name)} exists: use `jixiao users set`")
     store.add_user(name, hash_password(password), role)
-    click.echo(f"account {name} created ({role})")
+    click.echo(f"account {safe(name)} created ({role})")
+
+
+def _check_password(password: str) -> None:
+    from extractor.review import password_problem
+
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(problem)
 
 
 @users.command("set")
@@ -224,22 +270,34 @@ def users_set(name, role, password) -> None:
     """Change an account's role or password."""
     from extractor.review import hash_password
 
-    new = hash_password(click.prompt("Password", hide_input=True, confirmation_prompt=True)) if password else None
-    if not Store().update_user(name, new, role):
-        raise click.ClickException(f"no account {name}")
-    click.echo(f"account {name} updated")
+    new = None
+    if password:
+        typed = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        _check_password(typed)
+        new = hash_password(typed)
+    try:
+        if not Store().update_user(name, new, role):
+            raise click.ClickException(f"no account {safe(name)}")
+    except ValueError as exc:
+        raise click.ClickException(safe(exc)) from None
+    ended = "; its sessions are ended" if new else ""
+    click.echo(f"account {safe(name)} updated{ended}")
 
 
 @users.command("list")
 def users_list() -> None:
     for u in Store().users():
-        click.echo(f"{u['name']:<20} {u['role']:<9} since {u['created_at']}")
+        click.echo(f"{safe(u['name']):<20} {u['role']:<9} since {u['created_at']}")
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it local).")
 @click.option("--port", default=8000, show_default=True)
-def serve(host, port) -> None:
+@click.option("--secure-cookies", is_flag=True, help="Served over HTTPS (behind TLS): cookies only go over HTTPS.")
+@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
+              help="Proxies trusted to say the client's address and scheme (X-Forwarded-For/-Proto); an HTTPS "
+                   "scheme from them makes cookies Secure too.")
+def serve(host, port, secure_cookies, forwarded_allow_ips) -> None:
     """Start the review web app."""
     import uvicorn
 
@@ -247,7 +305,8 @@ def serve(host, port) -> None:
 
     if not Store().users():
         click.echo("no accounts yet: create one with `jixiao users add NAME --role admin`", err=True)
-    uvicorn.run(create_app(), host=host, port=port)
+    uvicorn.run(create_app(secure_cookies=secure_cookies), host=host, port=port, proxy_headers=True,
+                forwarded_allow_ips=forwarded_allow_ips)
 
 
 @main.command("export")
@@ -259,8 +318,8 @@ def export_cmd(output, fmt, only_reviewed) -> None:
     store = Store()
     items = ((rec, reviewed) for _, rec, reviewed in store.records(only_reviewed=only_reviewed))
     counts = export(items, output, fmt, audit=store.actions())
-    trail = "the sheet audit" if fmt == "xlsx" else audit_path(output).name
-    click.echo(f"wrote {counts.records} records to {output} ({counts.reviewed} reviewed); "
+    trail = "the sheet audit" if fmt == "xlsx" else safe(audit_path(output).name)
+    click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.reviewed} reviewed); "
                f"review actions in {trail}", err=True)
 
 

@@ -8,11 +8,11 @@ from ._checks import record_to_issues
 from ._chunk import Chunk, grids_to_chunks
 from ._export import export
 from ._grid import Box, Cell, Grid
+from ._guard import Limits
 from ._pipeline import Extractor, FileResult, TemplateExtractor, file_to_records, recheck
 from ._record import SCHEMA, CellRef, FundRow, Funds, Indicator, Issue, Record, Source
 from ._resolve import resolve
 from ._template import ExtractResult, chunk_to_record
-from ._workers import Limits
 from .readers import ReadResult, file_to_grids
 from .store import Store, data_dir
 

@@ -7,15 +7,15 @@ every file already stored (same path, same content).
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._pipeline import Extractor, FileResult, TemplateExtractor, display_name, file_to_records, printable
-from ._workers import Limits, read_in_workers
+from ._guard import Limits, Refused, sha256
+from ._pipeline import Extractor, FileResult, TemplateExtractor, display_name, printable
+from ._workers import read_file, read_in_workers
 from .readers import supported_suffixes
 from .store import Store
 
@@ -59,29 +59,32 @@ class Task:
     size: int
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly are always tried (a wrong suffix gets its own message); folders are searched."""
+class OutsideLink(type(Path())):
+    """A link found in a folder that leads out of it: reported, not read (unless links are followed)."""
+
+
+def iter_files(paths: Iterable[Path], follow_links: bool = False) -> Iterator[Path]:
+    """Files named directly are always tried (a wrong suffix gets its own message); folders are searched.
+    A link inside a folder to a file outside it comes back as an OutsideLink unless `follow_links`."""
     suffixes = supported_suffixes()
     for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
-        else:
+        p = p if isinstance(p, Path) else Path(p)
+        if not p.is_dir():
             yield p
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+            continue
+        root = p.resolve()
+        for f in sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes):
+            if not follow_links and f.is_symlink() and not f.resolve().is_relative_to(root):
+                yield OutsideLink(f)
+            else:
+                yield f
 
 
 class _Run:
     def __init__(self, store: Store, extractor: Extractor, summary: RunSummary,
-                 on_file: Callable[[FileOutcome], None] | None) -> None:
+                 on_file: Callable[[FileOutcome], None] | None, limits: Limits) -> None:
         self.store, self.extractor, self.summary, self.on_file = store, extractor, summary, on_file
+        self.limits = limits
 
     def emit(self, outcome: FileOutcome) -> None:
         self.summary.outcomes.append(outcome)
@@ -92,9 +95,16 @@ class _Run:
         """The files still to read; stored ones are reported as skipped on the way."""
         for path in files:
             name = display_name(path)
+            if isinstance(path, OutsideLink):
+                self.emit(FileOutcome(name, "failed", None, reason=f"a link out of the folder (to "
+                                      f"{printable(str(path.resolve()))}): not followed without --follow-links"))
+                continue
             key = printable(str(path.resolve()))
             try:
-                digest, size = sha256(path), path.stat().st_size
+                digest, size = sha256(path, self.limits)
+            except Refused as exc:
+                self.emit(FileOutcome(name, "failed", None, reason=str(exc)))
+                continue
             except OSError as exc:
                 self.emit(FileOutcome(name, "failed", None, reason=f"cannot open: {exc.strerror or exc}"))
                 continue
@@ -120,21 +130,23 @@ def run(paths: Iterable[Path], store: Store, extractor: Extractor | None = None,
         registry: list[str] | None = None, on_file: Callable[[FileOutcome], None] | None = None,
         workers: int = 0, limits: Limits | None = None, engine: str = "local",
         address: str | None = None) -> RunSummary:
-    """Read every file not yet stored. workers=0 reads in this process (no limits); N > 0 uses N
-    worker processes, each file under `limits`; engine="ray" runs the same stages as Ray tasks."""
+    """Read every file not yet stored. workers=0 reads in this process (no time or memory limit; the file,
+    zip and page limits hold); N > 0 uses N worker processes, each file under `limits`; engine="ray" runs
+    the same stages as Ray tasks."""
     extractor = extractor or TemplateExtractor()
+    limits = limits or Limits()
     summary = RunSummary()
-    job = _Run(store, extractor, summary, on_file)
+    job = _Run(store, extractor, summary, on_file, limits)
     start = time.perf_counter()
     tasks = job.tasks(iter_files(paths))
     if engine == "ray":
         from ._ray import read_with_ray
 
-        read_with_ray(tasks, extractor, registry, limits or Limits(), job.save, address)
+        read_with_ray(tasks, extractor, registry, limits, job.save, address)
     elif workers > 0:
-        read_in_workers(tasks, workers, extractor, registry, limits or Limits(), job.save)
+        read_in_workers(tasks, workers, extractor, registry, limits, job.save)
     else:
         for task in tasks:
-            job.save(task, file_to_records(task.path, extractor, registry).pack())
+            job.save(task, read_file(task.path, extractor, registry, limits))
     summary.seconds = time.perf_counter() - start
     return summary

@@ -12,17 +12,19 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ._pipeline import Extractor, FileResult, file_to_records
-from ._workers import POLL_SECONDS, Limits
+from ._guard import Limits
+from ._pipeline import Extractor, FileResult
+from ._workers import POLL_SECONDS, read_file
 
 
-def _read_bytes(name: str, data: bytes, extractor: Extractor, registry: list[str] | None) -> FileResult:
+def _read_bytes(name: str, data: bytes, extractor: Extractor, registry: list[str] | None,
+                limits: Limits) -> FileResult:
     with tempfile.TemporaryDirectory(prefix="jixiao-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        result = file_to_records(path, extractor, registry)
+        result = read_file(path, extractor, registry, limits)
     result.path = Path(name)
-    return result.pack()
+    return result
 
 
 def read_with_ray(tasks: Iterator, extractor: Extractor, registry: list[str] | None, limits: Limits,
@@ -43,7 +45,7 @@ def read_with_ray(tasks: Iterator, extractor: Extractor, registry: list[str] | N
                 if task is None:
                     exhausted = True
                     break
-                ref = remote.remote(task.name, task.path.read_bytes(), extractor, registry)
+                ref = remote.remote(task.name, task.path.read_bytes(), extractor, registry, limits)
                 in_flight[ref] = (task, time.monotonic())
             if not in_flight:
                 return

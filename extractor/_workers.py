@@ -3,34 +3,62 @@
 A reader that hangs on a malformed PDF or swells on a huge image is killed and its
 file recorded as failed with the reason; the worker is replaced and the batch goes on.
 The parent alone writes to the store, so a kill at any moment loses at most the
-files still being read.
+files still being read. A worker never outlives its batch: the kernel kills it when
+the parent dies (Linux), and it holds no copy of the parent's end of any pipe, so a
+worker blocked on its pipe sees the parent gone and stops.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
+import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 
+from ._guard import Limits, check_contents
 from ._pipeline import Extractor, FileResult, file_to_records
 
 POLL_SECONDS = 0.2
+_PR_SET_PDEATHSIG = 1
 
 
-@dataclass
-class Limits:
-    seconds: float = 300.0
-    memory_mb: int = 4096
+def read_file(path: Path, extractor: Extractor, registry: list[str] | None, limits: Limits) -> FileResult:
+    """One file through the pipeline, serialised for the store; refused first if its contents are a bomb."""
+    refused = check_contents(path, limits)
+    if refused:
+        return FileResult(path, "failed", refused)
+    return file_to_records(path, extractor, registry).pack()
 
 
-def _serve(conn: Connection, extractor: Extractor, registry: list[str] | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _serve(conn: Connection, inherited: list[Connection], parent: int, extractor: Extractor,
+           registry: list[str] | None, limits: Limits) -> None:
+    _die_with_parent(parent)
+    for end in inherited:  # the parent's ends of this and the other workers' pipes
+        end.close()
+    # The parent stops the batch (Ctrl-C reaches the whole process group); a worker just gets killed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
-        path = conn.recv()
+        try:
+            path = conn.recv()
+        except EOFError:
+            return
         if path is None:
             return
-        conn.send(file_to_records(path, extractor, registry).pack())
+        conn.send(read_file(path, extractor, registry, limits))
 
 
 def _rss_mb(pid: int) -> float:
@@ -45,9 +73,12 @@ def _rss_mb(pid: int) -> float:
 
 
 class _Worker:
-    def __init__(self, ctx, extractor: Extractor, registry: list[str] | None) -> None:
+    def __init__(self, ctx, extractor: Extractor, registry: list[str] | None, limits: Limits,
+                 others: list[_Worker]) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, extractor, registry), daemon=True)
+        inherited = [self.conn, *(w.conn for w in others)]
+        self.proc = ctx.Process(target=_serve, args=(child, inherited, os.getpid(), extractor, registry, limits),
+                                daemon=True)
         self.proc.start()
         child.close()
         self.task = None
@@ -73,7 +104,9 @@ def read_in_workers(tasks: Iterator, workers: int, extractor: Extractor, registr
                     limits: Limits, done: Callable[[object, FileResult], None]) -> None:
     """Read each task's .path in a worker; call done(task, result) in this process as each finishes."""
     ctx = mp.get_context("fork")
-    pool = [_Worker(ctx, extractor, registry) for _ in range(max(1, workers))]
+    pool: list[_Worker] = []
+    for _ in range(max(1, workers)):
+        pool.append(_Worker(ctx, extractor, registry, limits, pool))
     exhausted = False
     try:
         while True:
@@ -108,7 +141,7 @@ def read_in_workers(tasks: Iterator, workers: int, extractor: Extractor, registr
                 if failure:
                     task = w.task
                     w.stop(kill=True)
-                    pool[k] = _Worker(ctx, extractor, registry)
+                    pool[k] = _Worker(ctx, extractor, registry, limits, [o for o in pool if o is not w])
                     done(task, FileResult(task.path, "failed", failure))
     finally:
         for w in pool:

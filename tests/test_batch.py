@@ -77,6 +77,14 @@ def test_poisoned_files_are_stopped_and_the_batch_goes_on(tmp_path, monkeypatch)
     assert summary.tables == 46
 
 
+def stored_files(db: Path) -> int:
+    """Files a running batch has stored so far (0 while its database is not there yet)."""
+    try:
+        return sqlite3.connect(db).execute("SELECT count(*) FROM files").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
 def test_resume_after_kill_finishes_the_rest(tmp_path):
     folder = _copies(tmp_path / "in", 12)
     home = tmp_path / "killed"
@@ -88,10 +96,7 @@ def test_resume_after_kill_finishes_the_rest(tmp_path):
     stored = 0
     while time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
-        try:
-            stored = sqlite3.connect(db).execute("SELECT count(*) FROM files").fetchone()[0]
-        except sqlite3.Error:
-            continue
+        stored = stored_files(db)
         if stored >= 3:
             break
     proc.send_signal(signal.SIGKILL)

@@ -244,22 +244,24 @@ def test_timeout_then_success(chunks, scripted):
     assert len(server.requests) == 2
 
 
-def test_500_three_times_becomes_a_review_item(scripted):
+def test_500_three_times_leaves_the_file_unread_and_the_next_run_asks_again(chunks, scripted):
     server = scripted([(500, None)] * 3 * 23)
     store = Store()
     extractor = extractor_for(server, store=store)
     summary = run([CORPUS_DOCX], store, extractor)
-    assert summary.outcomes[0].status == "ok"
-    records = list(store.records(summary.file_ids))
-    assert len(records) == 23  # no table lost
-    items = store.queue(code="extraction_failed")
-    assert len(items) == 23
-    assert "HTTP 500 from the model server after 3 attempts" in items[0]["message"]
+    assert summary.outcomes[0].status == "failed"
+    assert "HTTP 500 from the model server after 3 attempts" in summary.outcomes[0].reason
+    assert "the next run asks again" in summary.outcomes[0].reason
+    assert list(store.records()) == [] and store.queue() == []  # an outage is not a result
     assert len(server.requests) == 69
     assert extractor.usage.failed == 23 and extractor.usage.requests == 69
     assert record_usage(store.conn, "songjiang-hrss-2020.docx", 5) == Usage(calls=1, requests=3, failed=1)
-    # A fault of the transport is not cached: the next run asks again.
+    # A fault of the transport is not cached: the next run asks again, and reads the file.
     assert store.conn.execute("SELECT COUNT(*) FROM llm_cache").fetchone()[0] == 0
+    back = scripted([(200, completion(ideal_answer(chunks[1])))])
+    again = run([CORPUS_DOCX], store, extractor_for(back, store=store, concurrency=1))
+    assert again.outcomes[0].status == "failed"  # not "skipped (already done)": every table is asked again
+    assert len(back.requests) >= 23
 
 
 # -- cache, cost cap, prices, auto -----------------------------------------------------------------------------

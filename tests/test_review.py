@@ -21,13 +21,19 @@ PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-@pytest.fixture
-def store() -> Store:
+def corpus_with_accounts(*reviewers: str) -> Store:
+    """The corpus read in, with the reviewer alice (and `reviewers`) and the admin root."""
     store = Store()
     run([CORPUS_DOCX], store)
-    store.add_user("alice", hash_password(PASSWORD), "reviewer")
+    for name in ("alice", *reviewers):
+        store.add_user(name, hash_password(PASSWORD), "reviewer")
     store.add_user("root", hash_password(PASSWORD), "admin")
     return store
+
+
+@pytest.fixture
+def store() -> Store:
+    return corpus_with_accounts()
 
 
 def login(name: str) -> TestClient:

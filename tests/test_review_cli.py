@@ -67,6 +67,52 @@ def test_users_command(tmp_path):
     runner = CliRunner()
     added = runner.invoke(main, ["users", "add", "dora", "--role", "admin"], input="long enough\nlong enough\n")
     assert added.exit_code == 0, added.output
-    assert runner.invoke(main, ["users", "add", "dora"], input="x\nx\n").exit_code == 1
+    assert runner.invoke(main, ["users", "add", "dora"], input="long enough\nlong enough\n").exit_code == 1
+    last = runner.invoke(main, ["users", "set", "dora", "--role", "reviewer"])
+    assert last.exit_code == 1 and "last admin" in last.output and Store().user("dora")["role"] == "admin"
+    assert runner.invoke(main, ["users", "add", "eric", "--role", "admin"], input="long enough\n" * 2).exit_code == 0
     assert runner.invoke(main, ["users", "set", "dora", "--role", "reviewer"]).exit_code == 0
     assert "dora" in runner.invoke(main, ["users", "list"]).output and Store().user("dora")["role"] == "reviewer"
+    assert runner.invoke(main, ["users", "set", "eric", "--role", "reviewer"]).exit_code == 1
+
+
+def test_users_need_a_name_and_eight_characters(tmp_path):
+    runner = CliRunner()
+    short = runner.invoke(main, ["users", "add", "dora"], input="x\nx\n")
+    assert short.exit_code == 2 and "8 characters" in short.output and Store().user("dora") is None
+    for name in ("", "  ", "a\x1b[2Jb"):
+        nameless = runner.invoke(main, ["users", "add", name], input="long enough\n" * 2)
+        assert nameless.exit_code == 2 and "needs a name" in nameless.output
+    assert Store().users() == []
+    assert runner.invoke(main, ["users", "add", "dora"], input="long enough\n" * 2).exit_code == 0
+    weak = runner.invoke(main, ["users", "set", "dora", "--password"], input="1234567\n1234567\n")
+    assert weak.exit_code == 2 and "8 characters" in weak.output
+
+
+def test_password_change_ends_the_accounts_sessions(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["users", "add", "dora"], input="long enough\n" * 2).exit_code == 0
+    store = Store()
+    uid = store.user("dora")["id"]
+    store.open_session(uid, "phone")
+    store.open_session(uid, "laptop")
+    changed = runner.invoke(main, ["users", "set", "dora", "--password"], input="another long one\n" * 2)
+    assert changed.exit_code == 0 and "sessions are ended" in changed.output
+    assert store.session("phone") is None and store.session("laptop") is None
+
+
+def test_cli_output_escapes_control_characters(tmp_path):
+    hostile = tmp_path / "a\x1b[2J\rok      fake.docx: 99 tables\x07.docx"
+    hostile.write_bytes(CORPUS_DOCX.read_bytes())
+    runner = CliRunner()
+    out = runner.invoke(main, ["ingest", str(hostile)])
+    assert out.exit_code == 0
+    assert "\x1b" not in out.output and "\x07" not in out.output and "\r" not in out.output
+    assert "a\\x1b[2J\\rok      fake.docx: 99 tables\\x07.docx: 23 tables" in out.output
+    store = Store()
+    item = store.queue("ambiguous_cell")[0]["id"]
+    store.conn.execute("UPDATE issues SET message = ? WHERE id = ?", ("fine\x1b]0;pwned\x07\nok #1 done", item))
+    store.conn.raw.commit()
+    for args in (["queue"], ["review", str(item)]):
+        shown = runner.invoke(main, args).output
+        assert "\x1b" not in shown and "fine\\x1b]0;pwned\\x07\\nok #1 done" in shown, args

@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS_DOCX
 
 from extractor import Record, Store, run
-from extractor.review import answer, undo
+from extractor.review import answer, review_recheck, undo
 from extractor.store._migrate import migrate, migrations
 
 
@@ -97,10 +97,15 @@ def test_confirmation_holds_until_the_numbers_change(corpus):
     item = _item(corpus, 10, "weight_total_mismatch")
     assert answer(corpus, item["id"], "alice").ok
     assert corpus.item(item["id"])["status"] == "answered"
-    # A later correction on the same record that changes the sum puts the question again, under the same item.
-    other = _item(corpus, 10, "unit_suspect")
-    out = answer(corpus, other["id"], "bob", value="5", field="indicators[0].weight")
-    assert out.ok and item["id"] in [o["id"] for o in out.opened]
+    # A later edit of the same record that changes the sum puts the question again, under the same item. (An
+    # answer to another item cannot make that edit: it changes only its own field. The edit is its own action.)
+    row = corpus.record_row(item["record_id"])
+    record = Record.model_validate_json(row["data"])
+    record.indicators[0].weight = Decimal(5)
+    review_recheck(record, corpus.confirmations(item["record_id"]))
+    edit = {"issue_id": None, "action": "edit", "who": "bob", "field": "indicators[0].weight"}
+    _, opened = corpus.commit_review(item["record_id"], row["version"], record, edit)
+    assert item["id"] in [o["id"] for o in opened]
     reopened = corpus.item(item["id"])
     assert reopened["status"] == "open" and "add up to" in reopened["message"]
 

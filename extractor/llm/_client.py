@@ -24,6 +24,10 @@ class ConfigError(ValueError):
     """The backend cannot start: a message for the person running it."""
 
 
+class ModelUnavailable(ConfigError):
+    """The model server cannot be reached or refuses us: no table of the run can be read, so the run stops."""
+
+
 @dataclass
 class LLMConfig:
     model: str
@@ -67,6 +71,8 @@ class Outcome:
     error: str = ""
     # A transport fault (the server was down or busy): asking again later may work, so it is not cached.
     transient: bool = False
+    # The server cannot be reached (connection refused, unknown host) or refuses the key (401, 403).
+    unavailable: bool = False
 
 
 def _cause_chain(exc: BaseException):
@@ -77,9 +83,24 @@ def _cause_chain(exc: BaseException):
         exc = exc.__cause__ or exc.__context__
 
 
+def _unavailable(exc: BaseException):
+    """The fault when the endpoint is unreachable or refuses the credentials: retrying cannot help."""
+    import httpx
+    import openai
+
+    for e in _cause_chain(exc):
+        if isinstance(e, (openai.AuthenticationError, openai.PermissionDeniedError)):
+            return e
+        if isinstance(e, httpx.ConnectError):  # refused, unknown host, no route: not a timeout
+            return e
+    return None
+
+
 def _transport_fault(exc: BaseException):
     import openai
 
+    if _unavailable(exc) is not None:
+        return None
     for e in _cause_chain(exc):
         if isinstance(e, (openai.APITimeoutError, openai.APIConnectionError)):
             return e
@@ -91,6 +112,13 @@ def _transport_fault(exc: BaseException):
 def _describe(exc: BaseException, config: LLMConfig) -> str:
     from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
+    refusal = _unavailable(exc)
+    if refusal is not None:
+        where = f"the model server at {config.base_url or 'api.openai.com'}"
+        status = getattr(refusal, "status_code", None)
+        if status:
+            return f"{where} refuses the request (HTTP {status}): check OPENAI_API_KEY and the model name"
+        return f"{where} cannot be reached: {refusal}"
     fault = _transport_fault(exc)
     if fault is not None:
         status = getattr(fault, "status_code", None)
@@ -150,7 +178,7 @@ class LLMClient:
         wait = wait_exponential_jitter(multiplier=cfg.backoff, max=cfg.backoff_max, jitter=cfg.backoff)
         retrying = Retrying(stop=stop_after_attempt(cfg.attempts), wait=wait, reraise=True,
                             retry=retry_if_exception(lambda e: _transport_fault(e) is not None))
-        answer, error, transient = None, "", False
+        answer, error, transient, unavailable = None, "", False, False
         try:
             for attempt in retrying:
                 with attempt:
@@ -160,6 +188,7 @@ class LLMClient:
                         temperature=0)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the chunk, never a crash
             error, transient = _describe(exc, cfg), _transport_fault(exc) is not None
+            unavailable = _unavailable(exc) is not None
         usage.cost = cfg.price.cost(usage.input_tokens, usage.output_tokens)
         usage.failed = int(answer is None)
-        return Outcome(answer, usage, error, transient)
+        return Outcome(answer, usage, error, transient or unavailable, unavailable)

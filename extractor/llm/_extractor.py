@@ -27,7 +27,7 @@ from .._template import ExtractResult, chunk_to_record
 from ..store import Store
 from ._answer import ANSWER_SCHEMA, Judgement, TableAnswer
 from ._cache import Ledger, cache_key
-from ._client import LLMClient, LLMConfig, Outcome
+from ._client import LLMClient, LLMConfig, ModelUnavailable, Outcome
 from ._cost import Budget, Usage, estimate_tokens
 from ._grid_prompt import Prompt, chunk_to_grid_text, citable, load_prompt
 from ._verify import answer_to_record, failed_record
@@ -226,12 +226,18 @@ class LLMExtractor:
         refused = ""
         if pending:
             refused = self._ask_all(pending, out.__setitem__)
+        # A table the server failed to answer (down, busy, timing out) is not a result: the file stays unread
+        # and the next run asks again (answers already paid for are cached).
+        fault = next((o.error for o in out.values() if o.transient), "")
+        if fault and not refused:
+            refused = f"not read: the model server failed ({fault}); the next run asks again"
         self.ledger.total(self.usage, refused)
         return out, refused
 
     def _ask_all(self, pending: list[_Ask], done: Callable[[int, Outcome], None]) -> str:
         flying: dict[Future, tuple[_Ask, float]] = {}
         queue = list(reversed(pending))
+        unavailable = ""
         with ThreadPoolExecutor(max_workers=max(1, self.config.concurrency)) as pool:
             while queue or flying:
                 while queue and len(flying) < max(1, self.config.concurrency):
@@ -252,4 +258,10 @@ class LLMExtractor:
                     self.budget.settle(worst, outcome.usage.cost)
                     self._settle(ask, outcome)
                     done(id(ask), outcome)
+                    if outcome.unavailable:
+                        queue.clear()  # nothing more is sent; what is in flight finishes, then the run stops
+                        unavailable = outcome.error
+        if unavailable:
+            self.ledger.total(self.usage, unavailable)
+            raise ModelUnavailable(unavailable)
         return ""

@@ -12,7 +12,7 @@ from typing import Any
 from .._pipeline import READ_CODES, recheck
 from .._record import Issue, Record
 from ..store import Store
-from ._fields import field_kind, get_field, parse_value, set_field, shown
+from ._fields import field_kind, get_field, parse_value, set_field, shown, under
 
 RETRIES = 5
 
@@ -49,10 +49,15 @@ def answer(store: Store, issue_id: int, who: str, *, value: str | None = None, c
     """Answer a queue item: `candidate` (1-based) accepts a candidate, `value` sets the field, neither confirms
     the value as it stands. `field` picks a single field under a group path (`funds.current_appropriation`)."""
     item = store.item(issue_id)
-    if item is None:
-        return Outcome(False, f"no item #{issue_id}")
+    refused = _refusal(store, item, issue_id)
+    if refused is not None:
+        return refused
     if item["status"] != "open" or item["severity"] != "error":
         return Outcome(False, f"item #{issue_id} is {item['status']}: nothing to answer", issue_id, item["record_id"])
+    if field and not under(field, item["field"]):
+        # Another field is its own audited edit, never a side door through this item's answer.
+        return Outcome(False, f"item #{issue_id} is about {item['field']}: an answer here cannot change {field}",
+                       issue_id, item["record_id"])
     holder, until = store.claim(issue_id, who)
     if holder != who:
         return Outcome(False, f"item #{issue_id} is being reviewed by {holder} until {until}", issue_id)
@@ -103,10 +108,26 @@ def answer(store: Store, issue_id: int, who: str, *, value: str | None = None, c
     return Outcome(False, f"record of item #{issue_id} kept changing; try again", issue_id)
 
 
-def skip(store: Store, issue_id: int, who: str) -> Outcome:
-    item = store.item(issue_id)
+def _refusal(store: Store, item, issue_id: int) -> Outcome | None:
+    """Why an item cannot be answered at all: unknown, or asked of a read of its file that was replaced."""
     if item is None:
         return Outcome(False, f"no item #{issue_id}")
+    if item["file_current"]:
+        return None
+    newer = store.successor(item)
+    where = f"answer #{newer} instead" if newer else "the new read does not ask this question"
+    return Outcome(False, f"item #{issue_id} belongs to an older read of {item['file']}, which was read again: "
+                          f"{where}", issue_id, item["record_id"])
+
+
+def skip(store: Store, issue_id: int, who: str) -> Outcome:
+    item = store.item(issue_id)
+    refused = _refusal(store, item, issue_id)
+    if refused is not None:
+        return refused
+    holder, until = store.claim(issue_id, who)
+    if holder != who:
+        return Outcome(False, f"item #{issue_id} is being reviewed by {holder} until {until}", issue_id)
     with store.conn:
         store.log_action(item["record_id"], issue_id, "skip", who, field=item["field"], code=item["code"])
     store.release(issue_id, who)

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -37,29 +38,43 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
+def request_store(request: Request) -> Store:
+    """A connection for one request; the app migrated the schema once when it started."""
+    return Store(request.app.state.db, migrate_schema=False)
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    # Secure when told so (`serve --secure-cookies`) or when a trusted proxy says the client came by HTTPS.
+    secure = request.app.state.secure_cookies or request.url.scheme == "https"
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict", path="/", secure=secure)
+
+
 Handler = Callable[..., Response]
+
+
+def _checked(handler: Handler, role: str | None, request: Request, form) -> Response:
+    with request_store(request) as store:
+        user = session_user(request, store)
+        if user is None:
+            if request.method == "GET":
+                return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
+            return PlainTextResponse("log in first", 401)
+        if role and user["role"] != role:
+            return PlainTextResponse(f"this page is for the {role} role", 403)
+        if request.method == "POST" and not same(form.get("csrf"), user["csrf"]):
+            return PlainTextResponse("missing or wrong CSRF token: reload the page and try again", 403)
+        return handler(request, store, user, form)
 
 
 def guarded(role: str | None = None) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """Wrap a page: a session is required, `role="admin"` requires an admin, and a POST needs the CSRF token.
 
-    The handler is called as handler(request, store, user, form) with its own store connection.
+    The handler is called as handler(request, store, user, form) with its own store connection, in the
+    thread pool: database, hashing and rendering must never stop the event loop that serves everyone else.
     """
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            with Store(request.app.state.db) as store:
-                user = session_user(request, store)
-                if user is None:
-                    if request.method == "GET":
-                        return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
-                    return PlainTextResponse("log in first", 401)
-                if role and user["role"] != role:
-                    return PlainTextResponse(f"this page is for the {role} role", 403)
-                form = None
-                if request.method == "POST":
-                    form = await request.form()
-                    if not same(form.get("csrf"), user["csrf"]):
-                        return PlainTextResponse("missing or wrong CSRF token: reload the page and try again", 403)
-                return handler(request, store, user, form)
+            form = await request.form() if request.method == "POST" else None
+            return await run_in_threadpool(_checked, handler, role, request, form)
         return endpoint
     return wrap

@@ -32,6 +32,11 @@ def _step(obj: Any, part: str) -> Any:
     raise ValueError(f"no field {part!r} here")
 
 
+def under(path: str, field_path: str) -> bool:
+    """Whether `path` is `field_path` or a field inside it (`funds.total.executed` is under `funds.total`)."""
+    return path == field_path or path.startswith((field_path + ".", field_path + "["))
+
+
 def get_field(record: Record, path: str) -> Any:
     obj: Any = record
     for part in _parts(path):

@@ -4,7 +4,13 @@ reader knows where each cell sits (PDF), or highlighted in the cell grid where i
 from __future__ import annotations
 
 import io
+import math
+import os
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,14 +18,23 @@ from typing import Any
 from .._checks import totals_add_up
 from .._record import FUND_ROWS, CellRef, Record
 from .._values import fmt
+from ._fields import under
 
 _INDICATOR = re.compile(r"^indicators\[(\d+)\]\.(\w+)$")
 _FUNDS = re.compile(r"^funds\.(\w+)\.(\w+)$")
-RENDER_DPI = 110
 
 
-def _under(path: str, field_path: str) -> bool:
-    return path == field_path or path.startswith((field_path + ".", field_path + "["))
+@dataclass(frozen=True)
+class RenderSettings:
+    dpi: float = 110
+    # A page's image is never larger than this (a 14,400 pt page at 110 dpi would be 480 megapixels).
+    max_pixels: int = 4_000_000
+    cache_bytes: int = 64 << 20
+
+
+RENDER = RenderSettings()
+# pdfium is not thread-safe, and the web app runs pages in a thread pool: every pdfium call holds this.
+PDFIUM = threading.Lock()
 
 
 def related_fields(record: Record, field_path: str) -> list[str]:
@@ -42,7 +57,7 @@ def related_fields(record: Record, field_path: str) -> list[str]:
 
 
 def refs_for(record: Record, paths: list[str]) -> list[CellRef]:
-    return [ref for path, ref in record.provenance.items() if any(_under(path, p) for p in paths)]
+    return [ref for path, ref in record.provenance.items() if any(under(path, p) for p in paths)]
 
 
 def _key(ref: CellRef) -> tuple[int, int, int]:
@@ -83,10 +98,7 @@ def page_views(file_path: str, primary: list[CellRef], related: list[CellRef]) -
     pages = sorted({r.page for r in primary if r.page is not None and r.box is not None})
     if not pages:
         return []
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(file_path)
-    try:
+    with PDFIUM, _open(file_path) as pdf:
         out = []
         for page in pages:
             if not 1 <= page <= len(pdf):
@@ -99,24 +111,75 @@ def page_views(file_path: str, primary: list[CellRef], related: list[CellRef]) -
                      for x0, top, x1, bottom in [ref.box]]
             out.append({"page": page, "boxes": boxes})
         return out
-    finally:
-        pdf.close()
 
 
-def render_page(file_path: str, page: int) -> bytes | None:
-    """A PDF page as PNG (pages count from 1, as pdfplumber numbers them)."""
+@contextmanager
+def _open(file_path: str) -> Iterator[Any]:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(file_path)
     try:
-        if not 1 <= page <= len(pdf):
-            return None
-        image = pdf[page - 1].render(scale=RENDER_DPI / 72).to_pil()
-        buf = io.BytesIO()
-        image.save(buf, "PNG")
-        return buf.getvalue()
+        yield pdf
     finally:
         pdf.close()
+
+
+def render_scale(width: float, height: float, settings: RenderSettings = RENDER) -> float:
+    """The settings' resolution, lowered for a page so large that its image would pass the pixel cap."""
+    scale = settings.dpi / 72
+    pixels = width * height * scale * scale
+    return scale if pixels <= settings.max_pixels else scale * math.sqrt(settings.max_pixels / pixels)
+
+
+class _PngCache:
+    """Rendered pages by (file, its size and time, page), within a byte budget, least recently used out first."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes, self.used = max_bytes, 0
+        self.items: OrderedDict[tuple, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
+
+    def put(self, key: tuple, png: bytes) -> None:
+        with self.lock:
+            self.items[key] = png
+            self.used += len(png)
+            while self.used > self.max_bytes and self.items:
+                self.used -= len(self.items.popitem(last=False)[1])
+
+
+_CACHE = _PngCache(RENDER.cache_bytes)
+
+
+def render_page(file_path: str, page: int, settings: RenderSettings = RENDER) -> bytes | None:
+    """A PDF page as PNG (pages count from 1, as pdfplumber numbers them), at most settings.max_pixels big."""
+    try:
+        st = os.stat(file_path)
+    except OSError:
+        return None
+    key = (file_path, st.st_size, st.st_mtime_ns, page, settings)
+    png = _CACHE.get(key)
+    if png is not None:
+        return png
+    with PDFIUM:  # one render at a time: a second request for the same page then finds it cached
+        png = _CACHE.get(key)
+        if png is not None:
+            return png
+        with _open(file_path) as pdf:
+            if not 1 <= page <= len(pdf):
+                return None
+            pdf_page = pdf[page - 1]
+            image = pdf_page.render(scale=render_scale(*pdf_page.get_size(), settings)).to_pil()
+        buf = io.BytesIO()
+        image.save(buf, "PNG")
+        png = buf.getvalue()
+    _CACHE.put(key, png)
+    return png
 
 
 def total_checks(record: Record) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from ..store import Store
 from ._actions import Outcome, answer, next_item, skip, undo
 from ._auth import guarded, token_hash
 from ._fields import get_field, leaf_fields, shown
-from ._passwords import hash_password
+from ._passwords import MIN_PASSWORD, hash_password, password_problem
 from ._source import grid_view, page_views, refs_for, related_fields, render_page, total_checks
 
 INDICATOR_COLUMNS = ("level1", "level2", "name", "target", "actual", "weight", "score")
@@ -69,13 +69,15 @@ def item_page(request: Request, store: Store, user, form) -> Response:
     if item is None:
         return PlainTextResponse(f"no item #{issue_id}", 404)
     record = Record.model_validate_json(item["data"])
-    is_open = item["status"] == "open" and item["severity"] == "error"
+    superseded = None if item["file_current"] else (store.successor(item) or 0)
+    is_open = item["status"] == "open" and item["severity"] == "error" and superseded is None
     holder, until = store.claim(issue_id, user["name"]) if is_open else (None, None)
     related = related_fields(record, item["field"])
     primary_refs, related_refs = refs_for(record, [item["field"]]), refs_for(record, related)
     fields = _leaves(record, [item["field"]])
     return _render(
         request, "item.html", store, user, item=item, record=record, is_open=is_open, holder=holder, until=until,
+        superseded=superseded,
         mine=holder == user["name"], candidates=json.loads(item["candidates"]) if item["candidates"] else [],
         fields=[(p, shown(get_field(record, p))) for p in fields],
         view=_record_view(record, set(fields), set(_leaves(record, related))),
@@ -138,7 +140,7 @@ def next_page(request: Request, store: Store, user, form) -> Response:
 
 @guarded()
 def page_image(request: Request, store: Store, user, form) -> Response:
-    path = store.file_path(request.path_params["file_id"])
+    path = store.renderable(request.path_params["file_id"])
     png = render_page(path, request.path_params["page"]) if path and path.lower().endswith(".pdf") else None
     if png is None:
         return PlainTextResponse("no such page", 404)
@@ -153,17 +155,22 @@ def users_page(request: Request, store: Store, user, form) -> Response:
 @guarded("admin")
 def users_post(request: Request, store: Store, user, form) -> Response:
     name, password, role = (form.get("name") or "").strip(), form.get("password") or "", form.get("role") or ""
+    own = token_hash(request.cookies.get("jixiao_session", ""))
     try:
+        if password and password_problem(password):
+            raise ValueError(password_problem(password))
         if store.user(name) is None:
-            if not name or len(password) < 8:
-                raise ValueError("a new account needs a name and a password of 8 characters or more")
+            if not name or not password:
+                raise ValueError(f"a new account needs a name and a password of {MIN_PASSWORD} characters or more")
             store.add_user(name, hash_password(password), role)
             message = f"account {name} created ({role})"
         else:
-            store.update_user(name, hash_password(password) if password else None, role or None)
-            message = f"account {name} updated"
+            # A new password ends that account's sessions: all of them, but the one of an admin changing their own.
+            store.update_user(name, hash_password(password) if password else None, role or None,
+                              keep_session=own if name == user["name"] else None)
+            message = f"account {name} updated" + ("; its sessions are ended" if password else "")
         flash = {"ok": True, "message": message}
     except ValueError as exc:
         flash = {"ok": False, "message": str(exc)}
-    store.flash(token_hash(request.cookies.get("jixiao_session", "")), json.dumps(flash, ensure_ascii=False))
+    store.flash(own, json.dumps(flash, ensure_ascii=False))
     return RedirectResponse("/admin/users", 303)

@@ -3,66 +3,129 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from pathlib import Path
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..store import Store, db_target
 from . import _views
-from ._auth import LOGIN_COOKIE, SESSION_COOKIE, guarded, safe_next, same, token_hash
+from ._auth import LOGIN_COOKIE, SESSION_COOKIE, guarded, request_store, safe_next, same, set_cookie, token_hash
 from ._passwords import check_password
+from ._throttle import LoginThrottle, ThrottleSettings, log, login_keys
 
 HERE = Path(__file__).parent
-# Styles may be inline (the outlines are placed per cell); scripts only from our own file.
-CSP = "default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'"
+# Styles may be inline (the outlines are placed per cell); scripts only from our own file; forms post only here.
+CSP = ("default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
-class _Headers(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+def security_headers(headers: MutableHeaders) -> None:
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    # Pages carry CSRF tokens and review data: never kept by a browser or a proxy.
+    if headers.get("content-type", "").startswith(("text/html", "text/plain")):
+        headers.setdefault("Cache-Control", "no-store")
 
 
-def _cookie(response: Response, name: str, value: str, max_age: int) -> None:
-    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict", path="/")
+class _Headers:
+    """Plain ASGI (not BaseHTTPMiddleware): headers added as the response starts, nothing buffered."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                security_headers(MutableHeaders(scope=message))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # Sent by the outermost middleware, past _Headers: the same headers are set here.
+    response = PlainTextResponse("internal error: the server log has the details", 500)
+    security_headers(response.headers)
+    return response
+
+
+class _Id(Convertor):
+    """A row id: digits that fit a 64-bit key; anything longer is no route (404), not a database error."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", _Id())
+
+
+def _login_form(request: Request, csrf: str, error: str | None, next_: str | None, status: int = 200,
+                headers: dict[str, str] | None = None) -> Response:
+    return request.app.state.templates.TemplateResponse(
+        request, "login.html", {"user": None, "flash": None, "csrf": csrf, "error": error, "next": safe_next(next_)},
+        status_code=status, headers=headers)
 
 
 async def login_page(request: Request) -> Response:
     token = secrets.token_urlsafe(32)
-    response = request.app.state.templates.TemplateResponse(
-        request, "login.html", {"user": None, "flash": None, "csrf": token, "error": None,
-                                "next": safe_next(request.query_params.get("next"))})
-    _cookie(response, LOGIN_COOKIE, token, 3600)
+    response = _login_form(request, token, None, request.query_params.get("next"))
+    set_cookie(request, response, LOGIN_COOKIE, token, 3600)
     return response
+
+
+def _verify(request: Request, name: str, password: str) -> str | None:
+    """A new session's token when name and password match (a bounded number of hashes at once)."""
+    with request.app.state.hashing, request_store(request) as store:
+        user = check_password(store, name, password)
+        if user is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        store.open_session(user["id"], token_hash(token))
+        return token
 
 
 async def login_post(request: Request) -> Response:
     form = await request.form()
     if not same(form.get("csrf"), request.cookies.get(LOGIN_COOKIE)):
         return PlainTextResponse("missing or wrong CSRF token: reload the login page", 403)
-    with Store(request.app.state.db) as store:
-        user = check_password(store, form.get("name") or "", form.get("password") or "")
-        if user is None:
-            response = request.app.state.templates.TemplateResponse(
-                request, "login.html", {"user": None, "flash": None, "csrf": form.get("csrf"),
-                                        "error": "wrong name or password", "next": safe_next(form.get("next"))},
-                status_code=401)
-            return response
-        token = secrets.token_urlsafe(32)
-        store.open_session(user["id"], token_hash(token))
+    name, client = str(form.get("name") or ""), request.client.host if request.client else "?"
+    keys = login_keys(name, client)
+    throttle: LoginThrottle = request.app.state.throttle
+    wait = throttle.begin(list(keys))
+    if wait > 0:
+        log.warning("login refused for %r from %s: too many wrong passwords, %.0f s to wait", name, client, wait)
+        return _login_form(request, str(form.get("csrf")), f"too many wrong passwords for this account or from "
+                           f"this address: try again in {wait:.0f} s", form.get("next"), 429,
+                           {"Retry-After": str(int(wait) + 1)})
+    token = await run_in_threadpool(_verify, request, name, str(form.get("password") or ""))
+    if token is None:
+        log.warning("wrong password for %r from %s", name, client)
+        return _login_form(request, str(form.get("csrf")), "wrong name or password", form.get("next"), 401)
+    throttle.succeeded(list(keys))
     response = RedirectResponse(safe_next(form.get("next")), 303)
-    _cookie(response, SESSION_COOKIE, token, 12 * 3600)
+    set_cookie(request, response, SESSION_COOKIE, token, 12 * 3600)
     response.delete_cookie(LOGIN_COOKIE, path="/")
     return response
 
@@ -75,8 +138,10 @@ def logout_post(request: Request, store: Store, user, form) -> Response:
     return response
 
 
-def create_app(db: str | Path | None = None) -> Starlette:
-    """The app over the store at `db` (default: $JIXIAO_DB or the data directory's SQLite file)."""
+def create_app(db: str | Path | None = None, secure_cookies: bool = False,
+               throttle: ThrottleSettings | None = None) -> Starlette:
+    """The app over the store at `db` (default: $JIXIAO_DB or the data directory's SQLite file).
+    `secure_cookies`: the site is served over HTTPS (behind TLS), so cookies go only over HTTPS."""
     target = db_target(db)
     Store(target).close()  # migrate once, before the first request
     routes = [
@@ -85,16 +150,19 @@ def create_app(db: str | Path | None = None) -> Starlette:
         Route("/logout", logout_post, methods=["POST"]),
         Route("/", _views.queue_page, methods=["GET"]),
         Route("/next", _views.next_page, methods=["GET"]),
-        Route("/items/{item_id:int}", _views.item_page, methods=["GET"]),
-        Route("/items/{item_id:int}", _views.item_post, methods=["POST"]),
+        Route("/items/{item_id:id}", _views.item_page, methods=["GET"]),
+        Route("/items/{item_id:id}", _views.item_post, methods=["POST"]),
         Route("/undo", _views.undo_post, methods=["POST"]),
-        Route("/files/{file_id:int}/pages/{page:int}.png", _views.page_image, methods=["GET"]),
+        Route("/files/{file_id:id}/pages/{page:id}.png", _views.page_image, methods=["GET"]),
         Route("/admin/users", _views.users_page, methods=["GET"]),
         Route("/admin/users", _views.users_post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(_Headers)])
+    app = Starlette(routes=routes, middleware=[Middleware(_Headers)], exception_handlers={500: _server_error})
     app.state.db = target
+    app.state.secure_cookies = secure_cookies
+    app.state.throttle = LoginThrottle(throttle)
+    app.state.hashing = threading.Semaphore(app.state.throttle.settings.concurrent_checks)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.state.templates = Jinja2Templates(env=env)
     return app

@@ -44,10 +44,12 @@ def db_target(path: Path | str | None = None) -> str | Path:
 
 
 class Store(ReviewStore, UserStore):
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, migrate_schema: bool = True) -> None:
+        """`migrate_schema=False` for a connection per web request: the app migrated once when it started."""
         self.path = db_target(path)
         self.conn = Database(self.path)
-        migrate(self.conn)
+        if migrate_schema:
+            migrate(self.conn)
 
     def close(self) -> None:
         self.conn.close()

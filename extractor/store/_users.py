@@ -27,14 +27,28 @@ class UserStore:
     def users(self) -> list[Row]:
         return self.conn.execute("SELECT id, name, role, created_at FROM users ORDER BY name").fetchall()
 
-    def update_user(self, name: str, password_hash: str | None = None, role: str | None = None) -> bool:
+    def update_user(self, name: str, password_hash: str | None = None, role: str | None = None,
+                    keep_session: str | None = None) -> bool:
+        """Change a role or a password. A new password ends every session of that account (but `keep_session`,
+        the token hash of the person changing their own); the last admin cannot stop being one."""
         if role is not None and role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         with self.conn:
+            user = self.conn.execute("SELECT id, role FROM users WHERE name = ?", (name,)).fetchone()
+            if user is None:
+                return False
+            # One statement: two admins demoting each other at once cannot both pass the count.
             cur = self.conn.execute(
-                "UPDATE users SET password_hash = COALESCE(?, password_hash), role = COALESCE(?, role) WHERE name = ?",
-                (password_hash, role, name))
-        return cur.rowcount == 1
+                "UPDATE users SET password_hash = COALESCE(?, password_hash), role = COALESCE(?, role) WHERE id = ?"
+                " AND (role <> 'admin' OR COALESCE(?, 'admin') = 'admin'"
+                " OR (SELECT COUNT(*) FROM users WHERE role = 'admin') > 1)",
+                (password_hash, role, user["id"], role))
+            if cur.rowcount != 1:
+                raise ValueError(f"{name} is the last admin: make another account admin first")
+            if password_hash is not None:
+                self.conn.execute("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+                                  (user["id"], keep_session or ""))
+        return True
 
     def open_session(self, user_id: int, token_hash: str) -> str:
         """Start a session; returns its CSRF token."""
