@@ -57,7 +57,8 @@ class Model:
     def __call__(self, body: dict):
         tool = body["tools"][0]["function"]["name"]
         if tool == "label_field":
-            label = body["messages"][-1]["content"].rsplit("Label: ", 1)[1].strip()
+            question = next(m["content"] for m in body["messages"] if m["role"] == "user")
+            label = question.rsplit("Label: ", 1)[1].strip()
             return 200, completion({"field": self.labels.get(label, "none")}, 120, 6, tool=tool)
         if self.table is None:
             return 500, None
@@ -126,6 +127,18 @@ def test_a_wrong_field_cannot_move_or_invent_values(scripted):
     assert [i.original for i in unplaced][1:] == ["100%", "100%", "100%", "80%", "100%", "35%", "0", "80%"]
     assert len(asked(server, "label_field")) == 1 and len(asked(server, "record_table")) == 3  # 500, retried
     assert LabelSuggestions(store.conn).all() == []  # an answer that was not used is no suggestion
+
+
+def test_an_answer_outside_the_fields_is_re_asked_and_never_used(scripted):
+    table2 = fresh_chunks()[1]
+    relabel(table2, ACTUAL_HEADER, "全年完成情况")
+    server = scripted(Model({"全年完成情况": "actual_value"}))  # not one of the fields offered
+    extractor = extractor_for(server, mode="auto", concurrency=1)
+    record = finished(extractor, table2)
+    labels = asked(server, "label_field")
+    assert len(labels) == 3  # the first answer and two validation re-asks, each told what is allowed
+    assert "actual" in labels[1]["messages"][-1]["content"] and all(i.actual is None for i in record.indicators)
+    assert len([i for i in record.issues if i.code == "unmapped_cell" and i.severity == "error"]) == 9
 
 
 def test_still_unplaced_cells_go_to_the_full_reading_and_differences_are_review_items(scripted):
