@@ -230,6 +230,17 @@ def review(item, value, accept, confirm, skip_it, undo_it, field, who) -> None:
     click.echo(safe(out.message))
 
 
+@main.command()
+def vocab() -> None:
+    """Labels a model mapped for `--extractor auto`: suggestions to add to extractor/data/vocabulary.toml by hand."""
+    from extractor.store._suggestions import LabelSuggestions, suggestion_lines
+
+    lines = suggestion_lines(LabelSuggestions(Store().conn).all())
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines) // 2} label suggestions; nothing is added to the vocabulary automatically", err=True)
+
+
 @main.group()
 def users() -> None:
     """Reviewer accounts for `jixiao serve`."""

@@ -30,7 +30,6 @@ from extractor.llm import (
     chunk_to_grid_text,
     price_for,
     record_usage,
-    rereadable,
 )
 from extractor.llm._grid_prompt import citable
 
@@ -81,11 +80,12 @@ def completion(arguments: dict | str, prompt_tokens: int = 1800, completion_toke
 
 
 class Scripted(ThreadingHTTPServer):
-    """Answers each POST with the next scripted step: (status, body) or ("sleep", seconds, body)."""
+    """Answers each POST with the next scripted step: (status, body) or ("sleep", seconds, body); or, when
+    `steps` is a function, with what it returns for the request body (answers that depend on the question)."""
 
     def __init__(self, steps):
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.steps = list(steps)
+        self.steps = steps if callable(steps) else list(steps)
         self.requests: list[dict] = []
         self.lock = threading.Lock()
 
@@ -102,7 +102,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         with self.server.lock:
             self.server.requests.append(body)
-            step = self.server.steps.pop(0) if self.server.steps else (599, {"error": "script ran out"})
+            if callable(self.server.steps):
+                step = self.server.steps(body)
+            else:
+                step = self.server.steps.pop(0) if self.server.steps else (599, {"error": "script ran out"})
         if step[0] == "sleep":
             time.sleep(step[1])
             step = (200, step[2])
@@ -304,38 +307,13 @@ def test_prices():
     assert budget.reserve(0.5)
 
 
-def relabel(chunk, old: str, new: str) -> None:
-    """A layout the template was not written for: the same table with another label."""
-    cell = next(c for c in chunk.grid.cells if c.text == old)
-    cell.paragraphs = [new]
-    cell._key = None  # the label as matched is cached on the cell
-
-
-def test_auto_asks_only_for_what_the_template_cannot_map(chunks, scripted):
-    assert all(not rereadable(chunk_to_record(c).record) for c in chunks)
+def test_auto_asks_nothing_where_the_template_is_sure(chunks, scripted):
+    assert all(not chunk_to_record(c).unknown_labels for c in chunks)
     server = scripted([])
     extractor = extractor_for(server, mode="auto")
     assert extractor.prepare(chunks) == ""
     assert server.requests == [] and extractor.usage.calls == 0
-    # A table whose 主管部门 label the template does not know: a second read fills the department only.
-    chunk = grids_to_chunks(file_to_grids(CORPUS_DOCX).grids)[1]
-    relabel(chunk, "主管部门", "归口单位")
-    assert rereadable(chunk_to_record(chunk).record) == ["department"]
-    answer = ideal_answer(chunks[1])
-    answer["funds"]["total"]["executed"] = "r5c5|1"  # a slip outside the re-read field changes nothing
-    server = scripted([(200, completion(answer))])
-    record = finished(extractor_for(server, mode="auto"), chunk)
-    assert record.department == "上海市松江区人力资源和社会保障局"
-    assert record.provenance["department"].col == 2
-    assert record.funds.total.executed == Decimal("95435.80")
-    assert not any(i.code == "missing_value" for i in record.issues)
-    assert record.extractor.startswith("template+llm:")
-    # A table the template cannot map at all is read by the model whole.
-    relabel(chunk, "三级指标", "考核内容")
-    assert chunk_to_record(chunk).record is None
-    server = scripted([(200, completion(ideal_answer(chunks[1])))])
-    record = finished(extractor_for(server, mode="auto"), chunk)
-    assert record.extractor.startswith("llm:") and record.indicators[3].name == "各镇社保宣传栏维护完成及时率"
+    # The rest of `auto` (labels first, then the whole table, compared) is in test_llm_labels.py.
 
 
 def test_semantic_check_on_template_records(chunks, scripted):

@@ -157,7 +157,7 @@ class LLMClient:
         self._openai.close()
 
     def call(self, messages: list[dict[str, str]], response_model: type[BaseModel],
-             context: dict[str, Any] | None = None) -> Outcome:
+             context: dict[str, Any] | None = None, max_tokens: int | None = None) -> Outcome:
         from instructor.core.hooks import Hooks
         from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
@@ -184,7 +184,7 @@ class LLMClient:
                 with attempt:
                     answer = self._client.create(
                         model=cfg.model, response_model=response_model, messages=[dict(m) for m in messages],
-                        context=context, max_retries=cfg.reasks, hooks=hooks, max_tokens=cfg.max_tokens,
+                        context=context, max_retries=cfg.reasks, hooks=hooks, max_tokens=max_tokens or cfg.max_tokens,
                         temperature=0)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the chunk, never a crash
             error, transient = _describe(exc, cfg), _transport_fault(exc) is not None

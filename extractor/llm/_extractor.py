@@ -5,10 +5,12 @@ each answer is cached, and a run stops cleanly when the next call could pass --m
 the file is then left unread (failed, not stored as done) and what was paid for stays
 in the cache, so a re-run with a larger budget pays only for the rest.
 
-`auto` reads with the template first. The model is asked only for a chunk the template
-cannot map, and for a second read of a chunk whose checks say a field is missing where
-the template found no cell for it (a layout it does not know); never for what the
-deterministic checks settle (totals, rates, ambiguous cells: the table says so).
+`auto` reads with the template first, and asks the model where the template is unsure, labels
+first: each label the vocabulary does not know is one small question (which field is 全年实际值?),
+cached by label text across the archive, and the table is read again by the template with the
+answers (_labels.py), so no value comes from the model. Only a table that still has cells the
+template cannot place (`unmapped_cell` errors) is read whole by the model, and the two readings are
+compared field by field (_compare.py): a difference is a review item with both values.
 """
 
 from __future__ import annotations
@@ -20,21 +22,23 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from .._checks import record_to_issues
 from .._chunk import Chunk
 from .._record import Issue, Record
 from .._template import ExtractResult, chunk_to_record
+from .._vocab import vocabulary
 from ..store import Store
+from ..store._suggestions import LabelSuggestions
 from ._answer import ANSWER_SCHEMA, Judgement, TableAnswer
 from ._cache import Ledger, cache_key
 from ._client import LLMClient, LLMConfig, ModelUnavailable, Outcome
+from ._compare import compare
 from ._cost import Budget, Usage, estimate_tokens
 from ._grid_prompt import Prompt, chunk_to_grid_text, citable, load_prompt
+from ._labels import SETTINGS as LABELS
+from ._labels import LabelSettings, cache_content, questions, reread
 from ._verify import answer_to_record, failed_record
 
 MODES = ("llm", "auto", "template")
-# Fields a second read can supply when the template found no cell for them.
-REREADABLE = ("project_name", "department", "implementing_unit", "total_weight", "total_score", "indicators")
 
 
 @dataclass
@@ -48,26 +52,12 @@ class _Ask:
     model: type[BaseModel]
     context: dict | None
     key: str
-
-
-def rereadable(record: Record) -> list[str]:
-    """Required fields the checks find missing and the template never located: a layout it did not map."""
-    missing = {i.field for i in record_to_issues(record) if i.code == "missing_value"}
-    return [f for f in REREADABLE if f in missing and not any(p.startswith(f) for p in record.provenance)]
-
-
-def _merge(template: Record, llm: Record, fields: list[str]) -> Record:
-    """The template's record with only `fields` taken from the model's read (values, cells and issues)."""
-    for f in fields:
-        setattr(template, f, getattr(llm, f))
-        template.provenance.update({p: c for p, c in llm.provenance.items() if p.startswith(f)})
-        template.issues.extend(i for i in llm.issues if i.field.startswith(f))
-    return template
+    max_tokens: int | None = None  # None: the configured limit
 
 
 class LLMExtractor:
     def __init__(self, config: LLMConfig, mode: str = "llm", semantic: bool = False, store: Store | None = None,
-                 client: LLMClient | None = None) -> None:
+                 client: LLMClient | None = None, labels: LabelSettings = LABELS) -> None:
         if mode not in MODES:
             raise ValueError(f"mode is one of {MODES}, not {mode!r}")
         self.config = config
@@ -75,9 +65,13 @@ class LLMExtractor:
         self.semantic = semantic
         self.prompt = load_prompt("extract")
         self.judge = load_prompt("semantic")
+        self.asker = load_prompt("label")
+        self.labels = labels
         self.client = client or LLMClient(config)
         self.store = store or Store()
         parts = [mode] if mode == "template" else [f"{mode}:{config.model}:{self.prompt.hash}"]
+        if mode == "auto":
+            parts.append(f"labels:{config.model}:{self.asker.hash}")
         if semantic:
             parts.append(f"semantic:{config.model}:{self.judge.hash}")
         self.name = "+".join(parts)
@@ -100,13 +94,13 @@ class LLMExtractor:
     def prepare(self, chunks: list[Chunk]) -> str:
         """Read a file's chunks; '' when every chunk has a result, else why the file was left unread."""
         self._ready = {}
-        records: dict[int, ExtractResult] = {}
-        asks: list[_Ask] = []
-        for chunk in chunks:
-            if self.mode != "llm":
-                records[id(chunk)] = chunk_to_record(chunk)
-            if self.mode == "llm" or (self.mode == "auto" and self._needs_llm(records[id(chunk)])):
-                asks.append(self._extract_ask(chunk))
+        records = {id(c): chunk_to_record(c) for c in chunks} if self.mode != "llm" else {}
+        if self.mode == "auto":
+            refused = self._learn_labels(chunks, records)
+            if refused:
+                return refused
+        asks = [self._extract_ask(c) for c in chunks
+                if self.mode == "llm" or (self.mode == "auto" and self._unsure(records[id(c)]))]
         outcomes, refused = self._answer(asks)
         if refused:
             return refused
@@ -133,8 +127,33 @@ class LLMExtractor:
 
     # -- deciding and reading --------------------------------------------------------------------------
 
-    def _needs_llm(self, result: ExtractResult) -> bool:
-        return result.record is None or bool(rereadable(result.record))
+    @staticmethod
+    def _unsure(result: ExtractResult) -> bool:
+        """A table the template cannot map, or with cells it could not place where a value could be."""
+        return result.record is None or any(i.code == "unmapped_cell" and i.severity == "error"
+                                            for i in result.record.issues)
+
+    def _learn_labels(self, chunks: list[Chunk], records: dict[int, ExtractResult]) -> str:
+        """Ask about the labels the vocabulary does not know, then re-read the tables with the answers."""
+        vocab = vocabulary()
+        asked = questions([(c, records[id(c)]) for c in chunks], vocab, self.asker, self.labels)
+        asks = [_Ask(q.chunk, "label", self.asker, q.messages, q.model, None,
+                     cache_key("label", cache_content(q), self.asker.hash, self.config.model), self.labels.max_tokens)
+                for q in asked]
+        outcomes, refused = self._answer(asks)
+        if refused:
+            return refused
+        answers = {(q.section, q.key): o.answer.field for q, a in zip(asked, asks)
+                   if (o := outcomes[id(a)]).answer is not None}
+        suggestions = LabelSuggestions(self.store.conn)
+        for chunk in chunks:
+            result, used = reread(chunk, records[id(chunk)], answers, vocab, self.config.model)
+            if used:
+                result.record.extractor = f"template+labels:{self.config.model}:prompt={self.asker.hash}"
+                records[id(chunk)] = result
+            for x in used:
+                suggestions.used(x.section, x.key, x.field, self.config.model, chunk.file, chunk.index, x.printed)
+        return ""
 
     @staticmethod
     def _failed(record: Record) -> bool:
@@ -157,9 +176,11 @@ class LLMExtractor:
         record = self._tagged(answer_to_record(outcome.answer, ask.chunk))
         if template is None or template.record is None:
             return ExtractResult(record)
-        merged = _merge(template.record, record, rereadable(template.record))
-        merged.extractor = f"template+{self.tag}"
-        return ExtractResult(merged)
+        # The template's record stands; the model's reading only adds review items where the two differ.
+        template.record.issues += compare(template.record, record, self.config.model)
+        template.record.extractor = f"{template.record.extractor}+{self.tag}" \
+            if "extractor" in template.record.model_fields_set else f"template+{self.tag}"
+        return template
 
     def _tagged(self, record: Record) -> Record:
         record.extractor = self.tag
@@ -190,8 +211,9 @@ class LLMExtractor:
         cfg = self.config
         sent = estimate_tokens(json.dumps(ask.messages, ensure_ascii=False)) + 600  # the tool schema
         tries = cfg.reasks + 1
-        inputs = sum(sent + k * cfg.max_tokens for k in range(tries))
-        return cfg.price.cost(inputs, tries * cfg.max_tokens)
+        most = ask.max_tokens or cfg.max_tokens
+        inputs = sum(sent + k * most for k in range(tries))
+        return cfg.price.cost(inputs, tries * most)
 
     def _from_cache(self, ask: _Ask) -> Outcome | None:
         hit = self.ledger.get(ask.key)
@@ -245,7 +267,8 @@ class LLMExtractor:
                     if not self.budget.reserve(worst):
                         break
                     ask = queue.pop()
-                    flying[pool.submit(self.client.call, ask.messages, ask.model, ask.context)] = (ask, worst)
+                    flying[pool.submit(self.client.call, ask.messages, ask.model, ask.context,
+                                       ask.max_tokens)] = (ask, worst)
                 if not flying:
                     # Nothing in flight and the next call does not fit: stop before passing the budget.
                     self.stopped = (f"the next LLM call could pass --max-cost ${self.config.max_cost:g} "
