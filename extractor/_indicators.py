@@ -17,12 +17,10 @@ from ._grid import Cell
 from ._record import Indicator, Issue
 from ._taxonomy import parent_of
 from ._values import is_blank
-from ._vocab import Section
 
 TEXT_FIELDS = ("level1", "level2", "name", "target", "actual", "note")
 NUMBER_FIELDS = ("weight", "score")
 VALUE_FIELDS = ("target", "actual", "weight", "score", "note")
-_HEADER_SECTIONS: tuple[Section, ...] = ("indicator_columns", "indicator_parts", "rows", "goals")
 _POINTS_NOTE = re.compile(r"[(（][^)）]*\d+(\.\d+)?\s*分[^)）]*[)）]")
 
 
@@ -86,22 +84,22 @@ def map_columns(r: CellReader, head: int) -> Columns:
 
 def _role(r: CellReader, stack: list[Cell]) -> tuple[str, str | None] | None:
     """What one column's header cells (top to bottom) make it: a field, a part of a field, or nothing."""
-    for c in stack:
-        if any(r.vocab.match(s, c.text, inside=True) for s in _HEADER_SECTIONS):
-            r.place(c)  # parents of sub-columns and labels merged over several columns are header text too
     for depth in range(len(stack) - 1, -1, -1):
         c = stack[depth]
         if is_blank(c.text):
             continue
         part = r.vocab.field("indicator_parts", c.text)
-        parent = next((m.field for p in reversed(stack[:depth])
-                       if (m := r.vocab.match("indicator_columns", p.text, inside=True))), None)
+        parents = [p for p in stack[:depth] if r.vocab.match("indicator_columns", p.text, inside=True)]
+        parent = r.vocab.match("indicator_columns", parents[-1].text, inside=True).field if parents else None
         if part is not None and (parent in ("target", "actual") or not r.vocab.field("indicator_columns", c.text)):
+            r.place(c, *parents)  # a parent printed once per sub-column is header text as well
             return f"part:{part}", parent if parent in ("target", "actual") else None
         m = r.vocab.match("indicator_columns", c.text, inside=True)
         if m is not None:
+            r.place(c, *parents)
             return m.field, None
         if r.vocab.field("rows", c.text) == "indicator_block" or r.vocab.field("goals", c.text) == "block":
+            r.place(c)
             return None
         if not r.is_placed(c):  # a header over several columns is reported once
             r.unmapped(c, "indicators", "error", "a column header the reader does not know; its column is not "
