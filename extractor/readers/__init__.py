@@ -7,9 +7,22 @@ from pathlib import Path
 from ._base import Reader, ReadResult
 from ._docx import DocxReader
 from ._pdf import PdfReader
-from ._scan import ScanReader
 
-_READERS: list[Reader] = [DocxReader(), PdfReader(), ScanReader()]
+
+class ScanOnDemand(Reader):
+    """The scan reader, imported with its first image: OpenCV and onnxruntime take a second to load,
+    which every other command (and every .docx-only batch) should not pay. A text PDF's scanned pages
+    import it the same way, from the PDF reader."""
+
+    suffixes = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
+
+    def read(self, path: Path) -> ReadResult:
+        from ._scan import ScanReader
+
+        return ScanReader().read(path)
+
+
+_READERS: list[Reader] = [DocxReader(), PdfReader(), ScanOnDemand()]
 
 
 def register(reader: Reader) -> None:
