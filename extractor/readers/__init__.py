@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 from ._base import Reader, ReadResult
-from ._docx import DocxReader
-from ._pdf import PdfReader
 
 
-class ScanOnDemand(Reader):
-    """The scan reader, imported with its first image: OpenCV and onnxruntime take a second to load,
-    which every other command (and every .docx-only batch) should not pay. A text PDF's scanned pages
-    import it the same way, from the PDF reader."""
+class OnDemand(Reader):
+    """A reader imported with the first file it reads. OpenCV and onnxruntime (scans) take a second to
+    load, lxml and pdfium a twentieth: a command that reads nothing, like `jixiao queue`, pays for none,
+    and a .docx batch never loads the OCR. (A text PDF's scanned pages import the scan reader the same way.)"""
 
-    suffixes = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
+    def __init__(self, module: str, name: str, suffixes: tuple[str, ...]) -> None:
+        self.module, self.name, self.suffixes = module, name, suffixes
+        self._reader: Reader | None = None
+
+    def load(self) -> Reader:
+        if self._reader is None:
+            self._reader = getattr(import_module(self.module, __name__), self.name)()
+        return self._reader
 
     def read(self, path: Path) -> ReadResult:
-        from ._scan import ScanReader
-
-        return ScanReader().read(path)
+        return self.load().read(path)
 
 
-_READERS: list[Reader] = [DocxReader(), PdfReader(), ScanOnDemand()]
+_READERS: list[Reader] = [
+    OnDemand("._docx", "DocxReader", (".docx",)),
+    OnDemand("._pdf", "PdfReader", (".pdf",)),
+    OnDemand("._scan", "ScanReader", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")),
+]
 
 
 def register(reader: Reader) -> None:
@@ -49,4 +57,4 @@ def file_to_grids(path: Path) -> ReadResult:
     return ReadResult.failed(path, f"unsupported file type {suffix or '(none)'}")
 
 
-__all__ = ["Reader", "ReadResult", "file_to_grids", "register", "supported_suffixes"]
+__all__ = ["OnDemand", "Reader", "ReadResult", "file_to_grids", "register", "supported_suffixes"]
