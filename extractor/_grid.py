@@ -24,6 +24,10 @@ class Box:
 
 @dataclass(slots=True)
 class Cell:
+    """One origin cell. Its paragraphs are final once the reader hands the grid on: the text and the
+    label key are worked out once, on first use (a chunk's checks ask for them hundreds of thousands
+    of times), and a grid joined or sliced from it keeps them."""
+
     row: int
     col: int
     paragraphs: list[str]
@@ -36,11 +40,14 @@ class Cell:
     src_col: int = 0
     box: Box | None = None
     confidence: float | None = None
+    _text: str | None = field(default=None, repr=False, compare=False)
     _key: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return "\n".join(self.paragraphs).strip()
+        if self._text is None:
+            self._text = "\n".join(self.paragraphs).strip()
+        return self._text
 
     @property
     def key(self) -> str:
@@ -113,7 +120,7 @@ def stack(grids: list[Grid], index: int) -> Grid:
         for c in g.cells:
             cells.append(
                 Cell(c.row + offset, c.col, c.paragraphs, c.rowspan, c.colspan,
-                     c.table, c.src_row, c.src_col, c.box, c.confidence)
+                     c.table, c.src_row, c.src_col, c.box, c.confidence, c._text, c._key)
             )
         offset += g.n_rows
     return Grid(grids[0].file, index, offset, max(g.n_cols for g in grids), cells, list(grids[0].before))
@@ -126,5 +133,5 @@ def slice_rows(grid: Grid, start: int, stop: int, index: int) -> Grid:
         if start <= c.row < stop:
             span = min(c.rowspan, stop - c.row)
             cells.append(Cell(c.row - start, c.col, c.paragraphs, span, c.colspan,
-                              c.table, c.src_row, c.src_col, c.box, c.confidence))
+                              c.table, c.src_row, c.src_col, c.box, c.confidence, c._text, c._key))
     return Grid(grid.file, index, stop - start, grid.n_cols, cells, list(grid.before) if start == 0 else [])

@@ -61,7 +61,7 @@ def _cell_props(tc) -> tuple[int, bool]:
     """(column span, continues a vertical merge) from the cell's tcPr, which comes first when present."""
     span, spanned, continues = 1, False, False
     if len(tc) and tc[0].tag == _TCPR:
-        for prop in tc[0].iterchildren(_SPAN, _VMERGE):
+        for prop in tc[0]:
             if prop.tag == _SPAN and not spanned:  # the first gridSpan counts
                 span, spanned = max(1, _int_val(prop, 1)), True
             elif prop.tag == _VMERGE:
