@@ -84,8 +84,14 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
 
 
 @click.group()
-def main() -> None:
+@click.option("--verbose", is_flag=True, help="Print the tracebacks behind errors too (always kept in "
+              "$JIXIAO_HOME/jixiao.log).")
+def main(verbose: bool) -> None:
     """Read performance self-evaluation tables into checked, structured records."""
+    from extractor._log import log_to
+    from extractor.store import data_dir
+
+    log_to(data_dir(), verbose)
 
 
 _paths = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))

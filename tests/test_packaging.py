@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS_DOCX, GOLD, ROOT
+from local_model import MODEL_ALIAS
 
 CASSETTE = ROOT / "tests/cassettes/test_llm_recorded/test_cli_extract_llm_on_the_corpus_replayed_then_cached.yaml"
 
@@ -28,7 +29,7 @@ REPLAY = f"""
 import sys, vcr
 from extractor.cli import main
 with vcr.VCR(record_mode="none", match_on=["method", "path", "body"]).use_cassette({str(CASSETTE)!r}):
-    main(["extract", "--extractor", "llm", "--model", "smollm2-135m-instruct", "--price", "1,2",
+    main(["extract", "--extractor", "llm", "--model", {MODEL_ALIAS!r}, "--price", "1,2",
           "--concurrency", "1", "-o", sys.argv[1], {str(CORPUS_DOCX)!r}])
 """
 LLM_ENV = {"OPENAI_BASE_URL": "http://127.0.0.1:8765/v1", "JIXIAO_LLM_MAX_TOKENS": "160", "JIXIAO_LLM_REASKS": "0",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 from pathlib import Path
 
 from ._base import Reader, ReadResult
+
+log = logging.getLogger(__name__)
 
 
 class OnDemand(Reader):
@@ -53,6 +56,7 @@ def file_to_grids(path: Path) -> ReadResult:
             try:
                 return reader.read(path)
             except Exception as exc:  # a reader bug must not stop the batch; the reason is kept
+                log.exception("%s: the %s reader failed", path, suffix)
                 return ReadResult.failed(path, f"could not be read: {type(exc).__name__}: {exc}")
     return ReadResult.failed(path, f"unsupported file type {suffix or '(none)'}")
 
