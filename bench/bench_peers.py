@@ -1,6 +1,7 @@
 """The corpus through jixiao's readers and the tools a user would otherwise pick, side by side.
 
-    pip install -e '.[peers]'      # python-docx (already a dependency), pdfplumber, camelot; docling if wanted
+    pip install -e '.[peers]'      # pdfplumber, camelot (python-docx is a dependency already)
+    pip install docling            # optional: large (torch); its .docx backend is measured when present
     python bench/bench_peers.py [--runs 3]
 
 For each tool: tables (.docx) or pages (text PDF) per CPU second (time.process_time, so a figure
@@ -77,10 +78,10 @@ def docling_docx(path: Path) -> tuple[Cells, int]:
 
 
 TOOLS: dict[str, list[tuple[str, Callable[[Path], tuple[Cells, int]], str]]] = {
-    ".docx": [("jixiao", jixiao, ""), ("python-docx", python_docx, "docx"), ("docling (.docx backend)",
-                                                                         docling_docx, "docling")],
-    "text PDF": [("jixiao", jixiao, ""), ("pdfplumber", pdfplumber_tables, "pdfplumber"),
-                 ("camelot (lattice)", camelot_lattice, "camelot")],
+    ".docx": [("jixiao", jixiao, ""), ("python-docx", python_docx, "pip install python-docx"),
+              ("docling (.docx backend)", docling_docx, "pip install docling")],
+    "text PDF": [("jixiao", jixiao, ""), ("pdfplumber", pdfplumber_tables, "pip install -e '.[peers]'"),
+                 ("camelot (lattice)", camelot_lattice, "pip install -e '.[peers]'")],
 }
 
 
@@ -108,11 +109,11 @@ def main() -> None:
         path, unit, units = (DOCX, "tables", n_tables) if kind == ".docx" else (PDF, "pages", n_pages)
         print(f"\n{kind} ({path.name})")
         print(f"  {'tool':<24} {unit + '/CPU-s':>14} {unit + '/wall-s':>14} {'exact':>8} {'extra':>7} {'tables':>7}")
-        for name, tool, module in tools:
+        for name, tool, install in tools:
             try:
                 cpu, wall, cells, tables = measure(tool, path, args.runs)
-            except ImportError:
-                print(f"  {name:<24} skipped: `{module}` is not installed (pip install -e '.[peers]')")
+            except ImportError as exc:
+                print(f"  {name:<24} skipped: {exc.name or exc} is not installed ({install})")
                 continue
             except Exception as exc:  # noqa: BLE001 - a peer's failure is a line of the table, not the end of it
                 print(f"  {name:<24} failed: {type(exc).__name__}: {str(exc)[:120]}")
