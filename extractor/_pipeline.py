@@ -12,7 +12,7 @@ from ._record import Issue, Record, Source
 from ._resolve import resolve
 from ._template import ExtractResult, chunk_to_record, unread_record
 from .readers import ReadResult, file_to_grids
-from .store import grid_to_json
+from .store import PackedRecord, grid_to_json, pack_record
 
 # Issues from reading a cell, or from the batch-level name check: a re-check of one record keeps them.
 READ_CODES = {"ambiguous_cell", "unparseable_value", "misplaced_text", "low_confidence", "extraction_failed",
@@ -44,13 +44,14 @@ class FileResult:
     chunks: list[Chunk] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # tables that could not be mapped
     grids_json: list[tuple[int, str]] = field(default_factory=list)
-    records_json: list[str] = field(default_factory=list)
+    packed: list[PackedRecord] = field(default_factory=list)
 
     def pack(self) -> FileResult:
-        """Serialise for the store here, in the worker: the process that writes the store does only the writing."""
+        """Serialise for the store here, in the worker: the process that writes the store does only the
+        writing, and receives text, not chunks and records to unpickle."""
         self.grids_json = [(c.grid.index, grid_to_json(c.grid)) for c in self.chunks]
-        self.records_json = [r.model_dump_json(by_alias=True) for r in self.records]
-        self.chunks = []
+        self.packed = [pack_record(r) for r in self.records]
+        self.chunks, self.records = [], []
         return self
 
 
