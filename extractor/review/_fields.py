@@ -11,16 +11,27 @@ from pydantic import BaseModel
 
 from .._record import Record
 from .._values import fmt, parse_number, parse_text
+from ._i18n import t
 
 _PART = re.compile(r"[^.\[\]]+")
+# The units an amount is printed in: a reviewer picks one, and nothing else is a unit.
+AMOUNT_UNITS = ("元", "千元", "万元", "亿元")
 # What a reviewer may change: the values of the record, not its bookkeeping.
 _FIXED = {"schema_", "source", "issues", "provenance", "extractor"}
+
+
+class FieldError(ValueError):
+    """A refused value or path, with its catalog key so that each reviewer reads it in their language."""
+
+    def __init__(self, key: str, **args: Any) -> None:
+        self.key, self.args_ = key, args
+        super().__init__(t("en", key, **args))
 
 
 def _parts(path: str) -> list[str]:
     parts = _PART.findall(path or "")
     if not parts or parts[0] in _FIXED:
-        raise ValueError(f"{path!r} is not a field a reviewer can change")
+        raise FieldError("out.fixed", path=path)
     return parts
 
 
@@ -29,7 +40,7 @@ def _step(obj: Any, part: str) -> Any:
         return obj[int(part)]
     if isinstance(obj, BaseModel) and part in type(obj).model_fields:
         return getattr(obj, part)
-    raise ValueError(f"no field {part!r} here")
+    raise FieldError("out.no_field", part=part)
 
 
 def under(path: str, field_path: str) -> bool:
@@ -75,20 +86,30 @@ def parse_value(record: Record, path: str, text: Any) -> Any:
     """A typed or accepted value as the field holds it: numbers read as a careful clerk reads a cell."""
     kind = field_kind(record, path)
     if kind is None:
-        raise ValueError(f"{path} is a group of fields: set one of {', '.join(leaf_fields(record, path)[:4])} …")
+        raise FieldError("out.group", field=path, fields=", ".join(leaf_fields(record, path)[:4]))
     text = "" if text is None else str(text)
+    if path == "amount_unit":
+        unit = parse_text([text])
+        if unit not in AMOUNT_UNITS:
+            raise FieldError("out.bad_unit", units="/".join(AMOUNT_UNITS), value=text)
+        return unit
     if kind == "text":
         return parse_text([text])
     parsed = parse_number([text])
     if not parsed.ok:
-        raise ValueError(f"{path} takes a number; {text!r} is not one")
+        raise FieldError("out.not_number", field=path, value=text)
     if parsed.ambiguous:
-        raise ValueError(f"{path} takes one number; {text!r} holds {len(parsed.candidates)}")
+        raise FieldError("out.many_numbers", field=path, value=text, n=len(parsed.candidates))
     if kind == "int" and parsed.value is not None:
         if parsed.value != parsed.value.to_integral_value():
-            raise ValueError(f"{path} takes a whole number; {text!r} is not one")
+            raise FieldError("out.not_whole", field=path, value=text)
         return int(parsed.value)
     return parsed.value
+
+
+def choices(path: str, candidates: list[Any] | None) -> list[Any]:
+    """What a reviewer picks from: the issue's candidates, and for the amount unit the four units."""
+    return list(candidates or []) or (list(AMOUNT_UNITS) if path == "amount_unit" else [])
 
 
 def set_field(record: Record, path: str, value: Any) -> None:

@@ -3,65 +3,42 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .._record import Issue, Record
 from ._db import Database, Row
+from ._worklist import Worklist, WorklistStore, now
 
 CLAIM_SECONDS = 600
 MAX_ID = 2**63 - 1  # the largest key SQLite and PostgreSQL (BIGINT) hold
 ANSWERS = ("set", "accept", "confirm")
 
 
-def now(delta: float = 0) -> str:
-    return (datetime.now(timezone.utc) + timedelta(seconds=delta)).isoformat(timespec="seconds")
-
-
 def _candidates(issue: Issue) -> str | None:
     return json.dumps(issue.candidates, default=str, ensure_ascii=False) if issue.candidates else None
 
 
-IssueRow = tuple[str, str, str, str, "str | None"]  # code, field, severity, message, candidates (JSON)
+IssueRow = tuple[str, str, str, str, "str | None", int]  # code, field, severity, message, candidates, resolved
 
 
 def issue_row(issue: Issue) -> IssueRow:
     """An issue as the columns of its row in the issues mirror."""
-    return issue.code, issue.field, issue.severity, issue.message, _candidates(issue)
+    return issue.code, issue.field, issue.severity, issue.message, _candidates(issue), int(issue.resolved)
 
 
-class ReviewStore:
+class ReviewStore(WorklistStore):
     conn: Database
 
     def insert_issue(self, record_id: int, issue: Issue | IssueRow, at: str | None = None) -> int:
         row = issue if isinstance(issue, tuple) else issue_row(issue)
         return self.conn.insert(
-            "INSERT INTO issues (record_id, code, field, severity, message, candidates, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)", (record_id, *row, at or now()))
+            "INSERT INTO issues (record_id, code, field, severity, message, candidates, resolved, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (record_id, *row, at or now()))
 
     def queue(self, code: str | None = None, file: str | None = None,
               project: str | None = None) -> list[dict[str, Any]]:
         """Open review items (error issues) in reading order, with the project name and any live claim."""
-        # The project name is taken out in SQL: parsing each whole record in Python made the page slow.
-        project_sql = ("(r.data::json ->> 'project_name')" if self.conn.dialect == "postgres"
-                       else "json_extract(r.data, '$.project_name')")
-        sql = ("SELECT i.id, i.code, i.field, i.message, i.candidates, f.name AS file, r.idx AS tbl,"
-               f" r.id AS record_id, {project_sql} AS project, c.who AS claimed_by"
-               " FROM issues i JOIN records r ON r.id = i.record_id JOIN files f ON f.id = r.file_id"
-               " LEFT JOIN claims c ON c.issue_id = i.id AND c.expires_at > ?"
-               " WHERE f.current = 1 AND i.status = 'open' AND i.severity = 'error'")
-        params: list = [now()]
-        for column, value in (("i.code", code), ("f.name", file)):
-            if value:
-                sql += f" AND {column} = ?"
-                params.append(value)
-        out = []
-        for row in self.conn.execute(sql + " ORDER BY f.name, r.idx, i.id", params).fetchall():
-            item = {k: row[k] for k in row.keys()}
-            item["project"] = item["project"] or ""
-            if not project or project in item["project"]:
-                out.append(item)
-        return out
+        return self.worklist(Worklist(code or "", file or "", project or ""))
 
     def item(self, issue_id: int) -> Row | None:
         if not 0 < issue_id <= MAX_ID:  # a number no key can hold names no item (and must not reach the driver)
@@ -103,10 +80,20 @@ class ReviewStore:
         return json.loads(row["grid"]) if row else None
 
     def confirmations(self, record_id: int) -> set[tuple[str, str, str]]:
+        # A confirmation that a reviewer reopened afterwards no longer holds.
         rows = self.conn.execute(
-            "SELECT code, field, message FROM review_actions WHERE record_id = ? AND action = 'confirm'"
-            " AND undone_at IS NULL", (record_id,)).fetchall()
+            "SELECT code, field, message FROM review_actions a WHERE record_id = ? AND action = 'confirm'"
+            " AND undone_at IS NULL AND NOT EXISTS (SELECT 1 FROM review_actions b WHERE b.issue_id = a.issue_id"
+            " AND b.action = 'reopen' AND b.id > a.id AND b.undone_at IS NULL)", (record_id,)).fetchall()
         return {(r["code"], r["field"], r["message"]) for r in rows}
+
+    def reopened(self, record_id: int) -> list[Row]:
+        """Issues of a record whose latest action is a reopen: questions again until someone answers them."""
+        return self.conn.execute(
+            "SELECT i.id, i.code, i.field, i.message, i.candidates FROM issues i WHERE i.record_id = ? AND"
+            " (SELECT a.action FROM review_actions a WHERE a.issue_id = i.id AND a.undone_at IS NULL"
+            f"  AND a.action IN ('reopen', {','.join('?' * len(ANSWERS))}) ORDER BY a.id DESC LIMIT 1) = 'reopen'",
+            (record_id, *ANSWERS)).fetchall()
 
     # Claims: the upsert only takes over a claim that is the caller's own or has lapsed.
     def claim(self, issue_id: int, who: str, seconds: float = CLAIM_SECONDS) -> tuple[str, str]:
@@ -119,9 +106,26 @@ class ReviewStore:
             row = self.conn.execute("SELECT who, expires_at FROM claims WHERE issue_id = ?", (issue_id,)).fetchone()
         return row["who"], row["expires_at"]
 
-    def release(self, issue_id: int, who: str) -> None:
+    def release(self, issue_id: int, who: str | None) -> None:
+        """Free an item: `who`'s own claim, or (who=None, an admin) anyone's."""
         with self.conn:
-            self.conn.execute("DELETE FROM claims WHERE issue_id = ? AND who = ?", (issue_id, who))
+            if who is None:
+                self.conn.execute("DELETE FROM claims WHERE issue_id = ?", (issue_id,))
+            else:
+                self.conn.execute("DELETE FROM claims WHERE issue_id = ? AND who = ?", (issue_id, who))
+
+    def assign(self, issue_id: int, who: str, seconds: float = CLAIM_SECONDS) -> None:
+        """An admin hands an item to a reviewer, over any claim on it."""
+        with self.conn:
+            self.conn.execute("DELETE FROM claims WHERE issue_id = ?", (issue_id,))
+            self.conn.execute("INSERT INTO claims (issue_id, who, expires_at) VALUES (?, ?, ?)",
+                              (issue_id, who, now(seconds)))
+
+    def holder(self, issue_id: int) -> tuple[str | None, str | None]:
+        """Who holds a live claim on an item, and until when."""
+        row = self.conn.execute("SELECT who, expires_at FROM claims WHERE issue_id = ? AND expires_at > ?",
+                                (issue_id, now())).fetchone()
+        return (row["who"], row["expires_at"]) if row else (None, None)
 
     def log_action(self, record_id: int, issue_id: int | None, action: str, who: str, **kw: Any) -> int:
         cols = ["record_id", "issue_id", "action", "who", "at", *kw]
@@ -187,9 +191,9 @@ class ReviewStore:
             else:
                 status = "answered" if was_open or row["status"] == "answered" else "open"
             self.conn.execute(
-                "UPDATE issues SET severity = ?, message = ?, candidates = ?, status = ?, closed_at = NULL"
-                " WHERE id = ?",
-                (issue.severity, issue.message, _candidates(issue), status, row["id"]))
+                "UPDATE issues SET severity = ?, message = ?, candidates = ?, resolved = ?, status = ?,"
+                " closed_at = NULL WHERE id = ?",
+                (issue.severity, issue.message, _candidates(issue), int(issue.resolved), status, row["id"]))
             if was_open and status != "open":
                 closed.append(row)
             elif not was_open and issue.severity == "error":
@@ -214,7 +218,7 @@ class ReviewStore:
     def actions(self, record_id: int | None = None) -> list[dict[str, Any]]:
         """The audit trail, oldest first: who did what to which field of which table, and the issue it answered."""
         sql = ("SELECT a.id, a.issue_id AS item, a.record_id, f.name AS file, r.idx AS tbl, a.action, a.code, a.field,"
-               " a.old_value, a.new_value, a.who, a.at, a.undone_at, a.message"
+               " a.old_value, a.new_value, a.who, a.at, a.undone_at, a.message, a.comment"
                " FROM review_actions a JOIN records r ON r.id = a.record_id JOIN files f ON f.id = r.file_id"
                " WHERE f.current = 1")
         params: tuple = ()
