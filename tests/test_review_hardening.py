@@ -133,7 +133,8 @@ def test_an_answer_changes_only_the_field_of_its_item(store):
 def test_skip_of_an_item_claimed_by_another_reviewer_is_refused(store):
     item = item_id(store, 2, "ambiguous_cell")
     alice, bob = login("alice"), login("bob")
-    alice.get(f"/items/{item}")  # opening the item claims it
+    # Opening an item no longer claims it (browsing locked colleagues out); taking it does.
+    alice.post(f"/items/{item}", data={"csrf": csrf_of(alice), "action": "take"})
     r = bob.post(f"/items/{item}", data={"csrf": csrf_of(bob), "action": "skip"}, follow_redirects=True)
     assert "being reviewed by alice" in r.text
     assert [a["action"] for a in store.actions()] == []

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from ..store import Store
+from ._i18n import request_lang, t
 
 SESSION_COOKIE = "jixiao_session"
 LOGIN_COOKIE = "jixiao_login"
@@ -53,16 +54,17 @@ Handler = Callable[..., Response]
 
 
 def _checked(handler: Handler, role: str | None, request: Request, form) -> Response:
+    lang = request_lang(request.headers.get("accept-language"))
     with request_store(request) as store:
         user = session_user(request, store)
         if user is None:
             if request.method == "GET":
                 return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
-            return PlainTextResponse("log in first", 401)
+            return PlainTextResponse(t(lang, "page.login_first"), 401)
         if role and user["role"] != role:
-            return PlainTextResponse(f"this page is for the {role} role", 403)
+            return PlainTextResponse(t(lang, "page.role", role=t(lang, f"role.{role}")), 403)
         if request.method == "POST" and not same(form.get("csrf"), user["csrf"]):
-            return PlainTextResponse("missing or wrong CSRF token: reload the page and try again", 403)
+            return PlainTextResponse(t(lang, "page.csrf"), 403)
         return handler(request, store, user, form)
 
 

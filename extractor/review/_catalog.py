@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a translator edits one message per line, however long)
 """The review desk's words, one dict per language: a translator edits this file and nothing else.
 
 zh is the default (the clerks' language); en is chosen by JIXIAO_LANG=en or the browser's Accept-Language.
@@ -67,7 +68,7 @@ TEXT: dict[str, dict[str, str]] = {
         "login.csrf": "表单令牌缺失或有误：请刷新登录页",
         "users.created": "已创建账户 {name}（{role}）", "users.updated": "已更新账户 {name}",
         "users.sessions_ended": "；其登录已失效", "users.needs": "新账户需要用户名和至少 {n} 个字符的密码",
-        "error.500": "服务器内部错误：详情见服务器日志", "out.raw": "{text}",
+        "error.500": "服务器内部错误：详情见服务器日志", "out.raw": "{text}", "worklist_done": "。本清单已完成，转到其他待复核事项",
     },
     "en": {
         "app": "jixiao review", "queue": "Queue", "users": "Users", "undo": "Undo", "logout": "Log out",
@@ -136,7 +137,7 @@ TEXT: dict[str, dict[str, str]] = {
         "users.created": "account {name} created ({role})", "users.updated": "account {name} updated",
         "users.sessions_ended": "; its sessions are ended",
         "users.needs": "a new account needs a name and a password of {n} characters or more",
-        "error.500": "internal error: the server log has the details", "out.raw": "{text}",
+        "error.500": "internal error: the server log has the details", "out.raw": "{text}", "worklist_done": "; this worklist is done: on with the rest of the queue",
     },
 }
 

@@ -1,10 +1,12 @@
-"""The pages: queue, item (with the source and the answer forms), undo, page images, and user admin."""
+"""The pages: the worklist, an item (the source pinned beside the answer), bulk answers, undo, page images,
+and user admin. Every word comes from the catalog in the reader's language."""
 
 from __future__ import annotations
 
 import json
-from collections import Counter
+from functools import partial
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -12,9 +14,12 @@ from starlette.templating import Jinja2Templates
 
 from .._record import FUND_COLUMNS, FUND_ROWS, Record
 from ..store import Store
+from ..store._worklist import PAGES, Worklist
 from ._actions import Outcome, answer, next_item, skip, undo
-from ._auth import guarded, token_hash
-from ._fields import get_field, leaf_fields, shown
+from ._auth import guarded, set_cookie, token_hash
+from ._desk import assign, bulk_answer, bulk_plan, edit, release, reopen, take
+from ._fields import AMOUNT_UNITS, choices, get_field, leaf_fields, shown
+from ._i18n import code_name, code_todo, field_label, message, request_lang, t, when
 from ._passwords import MIN_PASSWORD, hash_password, password_problem
 from ._source import grid_view, page_views, refs_for, related_fields, render_page, total_checks
 
@@ -22,22 +27,49 @@ INDICATOR_COLUMNS = ("level1", "level2", "name", "target", "actual", "weight", "
 GENERAL = ("project_name", "department", "implementing_unit", "year", "amount_unit", "total_weight", "total_score")
 
 
+WORK_COOKIE = "jixiao_work"
+
+
+def work_of(request: Request) -> Worklist:
+    """The worklist a reviewer chose on the queue page (kept in a cookie), unless the URL names one."""
+    if any(k in request.query_params for k in ("code", "file", "project", "kind")):
+        return Worklist.of(request.query_params)
+    return Worklist.of(dict(parse_qsl(request.cookies.get(WORK_COOKIE, ""))))
+
+
+def lang_of(request: Request) -> str:
+    return request_lang(request.headers.get("accept-language"))
+
+
+def words(lang: str) -> dict[str, Any]:
+    """The template's vocabulary, bound to one language."""
+    return {"lang": lang, "t": partial(t, lang), "code_name": partial(code_name, lang),
+            "code_todo": partial(code_todo, lang), "label": partial(field_label, lang),
+            "msg": partial(message, lang), "when": partial(when, lang)}
+
+
 def _render(request: Request, name: str, store: Store, user, **context: Any) -> Response:
     flash = store.flash(token_hash(request.cookies.get("jixiao_session", "")))
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, name, {"user": user, "flash": json.loads(flash) if flash else None,
-                                                      **context})
+                                                      **words(lang_of(request)), **context})
 
 
 @guarded()
 def queue_page(request: Request, store: Store, user, form) -> Response:
     q = request.query_params
-    everything = store.queue()
-    items = store.queue(q.get("code") or None, q.get("file") or None, q.get("project") or None)
-    return _render(request, "queue.html", store, user, items=items, total=len(everything),
-                   by_code=Counter(i["code"] for i in everything).most_common(),
-                   by_file=Counter(i["file"] for i in everything).most_common(),
-                   projects=sorted({i["project"] for i in everything}), filters=q)
+    work = Worklist.of(q)
+    page = int(q["page"]) if q.get("page", "").isdigit() and int(q["page"]) > 0 else 1
+    total = store.count(work)
+    plan = bulk_plan(store, work.file, work.code) if work.file and work.code and work.kind == "open" else None
+    response = _render(request, "queue.html", store, user, work=work, page=page,
+                   pages=max(1, -(-total // PAGES.size)), total=total, open_total=store.count(Worklist()),
+                   items=store.queue(work=work, limit=PAGES.size, offset=(page - 1) * PAGES.size),
+                   by_code=store.counts_by("code", work), by_file=store.counts_by("file", work),
+                   unit_files=store.counts_by("file", Worklist(code="unit_suspect")), units=AMOUNT_UNITS,
+                   plan=plan.items if plan else [])
+    set_cookie(request, response, WORK_COOKIE, work.query(), 12 * 3600)  # Start/Next follow these filters
+    return response
 
 
 def _record_view(record: Record, hot: set[str], warm: set[str]) -> dict[str, Any]:
@@ -66,61 +98,117 @@ def _leaves(record: Record, paths: list[str]) -> list[str]:
 def item_page(request: Request, store: Store, user, form) -> Response:
     issue_id = request.path_params["item_id"]
     item = store.item(issue_id)
+    lang = lang_of(request)
     if item is None:
-        return PlainTextResponse(f"no item #{issue_id}", 404)
+        return PlainTextResponse(t(lang, "page.no_item", id=issue_id), 404)
+    work = work_of(request)
     record = Record.model_validate_json(item["data"])
     superseded = None if item["file_current"] else (store.successor(item) or 0)
     is_open = item["status"] == "open" and item["severity"] == "error" and superseded is None
-    holder, until = store.claim(issue_id, user["name"]) if is_open else (None, None)
+    # Looking is free: an item is claimed only when someone answers it or takes it.
+    holder, until = store.holder(issue_id)
     related = related_fields(record, item["field"])
     primary_refs, related_refs = refs_for(record, [item["field"]]), refs_for(record, related)
     fields = _leaves(record, [item["field"]])
+    issue = next((i for i in record.issues if (i.code, i.field) == (item["code"], item["field"])), None)
     return _render(
-        request, "item.html", store, user, item=item, record=record, is_open=is_open, holder=holder, until=until,
-        superseded=superseded,
-        mine=holder == user["name"], candidates=json.loads(item["candidates"]) if item["candidates"] else [],
+        request, "item.html", store, user, item=item, record=record, is_open=is_open, holder=holder,
+        until=until, superseded=superseded, mine=holder in (None, user["name"]), work=work,
+        left=store.count(work), asked=store.count(work, "asked"),
+        auto=bool(issue and issue.resolved and issue.severity != "error"),
+        candidates=choices(item["field"], json.loads(item["candidates"]) if item["candidates"] else None),
         fields=[(p, shown(get_field(record, p))) for p in fields],
+        every_field=_leaves(record, GENERAL[:5] + ("funds", "indicators", "total_weight", "total_score")),
         view=_record_view(record, set(fields), set(_leaves(record, related))),
         grid=grid_view(store.chunk_grid(item["chunk_id"]), primary_refs, related_refs),
         pages=page_views(item["file_path"], primary_refs, related_refs),
-        checks=total_checks(record), history=store.actions(item["record_id"]))
+        checks=total_checks(record), history=store.actions(item["record_id"]),
+        reviewers=[u["name"] for u in store.users()] if user["role"] == "admin" else [])
 
 
-def _outcome_flash(request: Request, store: Store, out: Outcome) -> None:
-    flash: dict[str, Any] = {"ok": out.ok, "message": out.message, "closed": out.closed, "opened": out.opened}
-    if out.ok and out.record_id is not None:
-        record = Record.model_validate_json(store.record_row(out.record_id)["data"])
+def _outcome_flash(request: Request, store: Store, out: Outcome, note: str = "") -> None:
+    lang = lang_of(request)
+    record = Record.model_validate_json(store.record_row(out.record_id)["data"]) if out.record_id else None
+    named = [{"id": i["id"], "code": i["code"], "field": i["field"], "name": code_name(lang, i["code"]),
+              "label": field_label(lang, i["field"], record)} for i in (*out.closed, *out.opened)]
+    flash: dict[str, Any] = {"ok": out.ok, "message": out.text(lang, record) + note,
+                             "closed": named[:len(out.closed)], "opened": named[len(out.closed):]}
+    if out.ok and record is not None:
         flash["checks"] = total_checks(record)
         flash["record_errors"] = [f"{i.code} {i.field}" for i in record.issues if i.severity == "error"]
-        flash["record"] = f"{record.source.file} table {record.source.table} ({record.project_name})"
+        flash["record"] = t(lang, "table_n", n=record.source.table) + f" · {record.source.file} · " \
+                                                                      f"{record.project_name or '?'}"
     store.flash(token_hash(request.cookies.get("jixiao_session", "")), json.dumps(flash, ensure_ascii=False))
 
 
-def _to_next(store: Store, who: str, after: int | None) -> RedirectResponse:
-    nxt = next_item(store, who, after)
-    return RedirectResponse(f"/items/{nxt}" if nxt else "/", 303)
+def _to_next(request: Request, store: Store, who: str, after: int | None) -> tuple[Response, bool]:
+    """To the next item of the reviewer's worklist; when that list is done, on with the whole queue
+    (and the second value says so)."""
+    work = work_of(request)
+    nxt = next_item(store, who, after, work)
+    done = nxt is None and work != Worklist()
+    if done:
+        nxt = next_item(store, who, after)
+    response = RedirectResponse(f"/items/{nxt}" if nxt else "/", 303)
+    if done:
+        set_cookie(request, response, WORK_COOKIE, "", 12 * 3600)
+    return response, done
+
+
+def _act(store: Store, user, issue_id: int, form) -> Outcome | None:
+    """The action a form posted, done; None for an unknown one."""
+    who, action, target = user["name"], form.get("action"), form.get("field") or None
+    comment = form.get("comment") or None
+    admin = user["role"] == "admin"
+    if action == "skip":
+        return skip(store, issue_id, who, comment)
+    if action == "accept":
+        candidate = form.get("candidate", "")
+        return (answer(store, issue_id, who, candidate=int(candidate), field=target, comment=comment)
+                if candidate.isdigit() else Outcome(False, "out.pick"))
+    if action == "set":
+        return answer(store, issue_id, who, value=form.get("value", ""), field=target, comment=comment)
+    if action == "confirm":
+        return answer(store, issue_id, who, field=target, comment=comment)
+    if action == "edit":
+        return edit(store, issue_id, who, form.get("field") or "", form.get("value", ""), comment)
+    if action in ("reopen", "overrule"):
+        return reopen(store, issue_id, who, comment, restore=action == "overrule")
+    if action == "take":
+        return take(store, issue_id, who)
+    if action == "release":
+        return release(store, issue_id, who, admin)
+    if action == "assign" and admin:
+        return assign(store, issue_id, form.get("to") or "")
+    return None
 
 
 @guarded()
 def item_post(request: Request, store: Store, user, form) -> Response:
-    issue_id, who = request.path_params["item_id"], user["name"]
-    action, target = form.get("action"), form.get("field") or None
-    if action == "skip":
-        out = skip(store, issue_id, who)
-    elif action == "accept":
-        candidate = form.get("candidate", "")
-        out = (answer(store, issue_id, who, candidate=int(candidate), field=target) if candidate.isdigit()
-               else Outcome(False, "pick a candidate"))
-    elif action == "set":
-        out = answer(store, issue_id, who, value=form.get("value", ""), field=target)
-    elif action == "confirm":
-        out = answer(store, issue_id, who, field=target)
-    else:
-        return PlainTextResponse(f"unknown action {action!r}", 400)
-    _outcome_flash(request, store, out)
-    if not out.ok:
+    issue_id = request.path_params["item_id"]
+    out = _act(store, user, issue_id, form)
+    if out is None:
+        return PlainTextResponse(t(lang_of(request), "page.unknown_action", action=form.get("action")), 400)
+    item = store.item(issue_id)
+    stay = not out.ok or form.get("action") in ("edit", "reopen", "overrule", "take", "release", "assign") or (
+        item is not None and item["status"] == "open" and item["severity"] == "error"
+        and form.get("action") != "skip")
+    if stay:
+        _outcome_flash(request, store, out)
         return RedirectResponse(f"/items/{issue_id}", 303)
-    return _to_next(store, who, issue_id)
+    response, done = _to_next(request, store, user["name"], issue_id)
+    _outcome_flash(request, store, out, t(lang_of(request), "worklist_done") if done else "")
+    return response
+
+
+@guarded()
+def bulk_post(request: Request, store: Store, user, form) -> Response:
+    value = form.get("value") or None
+    out = bulk_answer(store, user["name"], form.get("bulk_file") or "", form.get("bulk_code") or "", value=value,
+                      comment=form.get("comment") or None)
+    _outcome_flash(request, store, out)
+    query = work_of(request).query()
+    return RedirectResponse("/" + (f"?{query}" if query else ""), 303)
 
 
 @guarded()
@@ -135,7 +223,7 @@ def next_page(request: Request, store: Store, user, form) -> Response:
     after = request.query_params.get("after", "")
     if after.isdigit():
         store.release(int(after), user["name"])  # moving on frees the item for the others
-    return _to_next(store, user["name"], int(after) if after.isdigit() else None)
+    return _to_next(request, store, user["name"], int(after) if after.isdigit() else None)[0]
 
 
 @guarded()
@@ -143,7 +231,7 @@ def page_image(request: Request, store: Store, user, form) -> Response:
     path = store.renderable(request.path_params["file_id"])
     png = render_page(path, request.path_params["page"]) if path and path.lower().endswith(".pdf") else None
     if png is None:
-        return PlainTextResponse("no such page", 404)
+        return PlainTextResponse(t(lang_of(request), "page.no_page"), 404)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 
@@ -156,20 +244,22 @@ def users_page(request: Request, store: Store, user, form) -> Response:
 def users_post(request: Request, store: Store, user, form) -> Response:
     name, password, role = (form.get("name") or "").strip(), form.get("password") or "", form.get("role") or ""
     own = token_hash(request.cookies.get("jixiao_session", ""))
+    lang = lang_of(request)
     try:
         if password and password_problem(password):
             raise ValueError(password_problem(password))
         if store.user(name) is None:
             if not name or not password:
-                raise ValueError(f"a new account needs a name and a password of {MIN_PASSWORD} characters or more")
-            store.add_user(name, hash_password(password), role)
-            message = f"account {name} created ({role})"
+                raise ValueError(t(lang, "users.needs", n=MIN_PASSWORD))
+            store.add_user(name, hash_password(password), role or "reviewer")
+            message_ = t(lang, "users.created", name=name, role=t(lang, f"role.{role or 'reviewer'}"))
         else:
             # A new password ends that account's sessions: all of them, but the one of an admin changing their own.
+            # A blank role keeps the role: changing a password never demotes an admin.
             store.update_user(name, hash_password(password) if password else None, role or None,
                               keep_session=own if name == user["name"] else None)
-            message = f"account {name} updated" + ("; its sessions are ended" if password else "")
-        flash = {"ok": True, "message": message}
+            message_ = t(lang, "users.updated", name=name) + (t(lang, "users.sessions_ended") if password else "")
+        flash = {"ok": True, "message": message_}
     except ValueError as exc:
         flash = {"ok": False, "message": str(exc)}
     store.flash(own, json.dumps(flash, ensure_ascii=False))

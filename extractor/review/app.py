@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..store import Store, db_target
 from . import _views
 from ._auth import LOGIN_COOKIE, SESSION_COOKIE, guarded, request_store, safe_next, same, set_cookie, token_hash
+from ._i18n import t
 from ._passwords import check_password
 from ._throttle import LoginThrottle, ThrottleSettings, log, login_keys
 
@@ -61,7 +62,7 @@ class _Headers:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     # Sent by the outermost middleware, past _Headers: the same headers are set here.
-    response = PlainTextResponse("internal error: the server log has the details", 500)
+    response = PlainTextResponse(t(_views.lang_of(request), "error.500"), 500)
     security_headers(response.headers)
     return response
 
@@ -84,8 +85,8 @@ register_url_convertor("id", _Id())
 def _login_form(request: Request, csrf: str, error: str | None, next_: str | None, status: int = 200,
                 headers: dict[str, str] | None = None) -> Response:
     return request.app.state.templates.TemplateResponse(
-        request, "login.html", {"user": None, "flash": None, "csrf": csrf, "error": error, "next": safe_next(next_)},
-        status_code=status, headers=headers)
+        request, "login.html", {"user": None, "flash": None, "csrf": csrf, "error": error, "next": safe_next(next_),
+                                **_views.words(_views.lang_of(request))}, status_code=status, headers=headers)
 
 
 async def login_page(request: Request) -> Response:
@@ -109,20 +110,21 @@ def _verify(request: Request, name: str, password: str) -> str | None:
 async def login_post(request: Request) -> Response:
     form = await request.form()
     if not same(form.get("csrf"), request.cookies.get(LOGIN_COOKIE)):
-        return PlainTextResponse("missing or wrong CSRF token: reload the login page", 403)
+        return PlainTextResponse(t(_views.lang_of(request), "login.csrf"), 403)
     name, client = str(form.get("name") or ""), request.client.host if request.client else "?"
     keys = login_keys(name, client)
     throttle: LoginThrottle = request.app.state.throttle
     wait = throttle.begin(list(keys))
     if wait > 0:
         log.warning("login refused for %r from %s: too many wrong passwords, %.0f s to wait", name, client, wait)
-        return _login_form(request, str(form.get("csrf")), f"too many wrong passwords for this account or from "
-                           f"this address: try again in {wait:.0f} s", form.get("next"), 429,
+        return _login_form(request, str(form.get("csrf")), t(_views.lang_of(request), "login.wait", wait=f"{wait:.0f}"),
+                           form.get("next"), 429,
                            {"Retry-After": str(int(wait) + 1)})
     token = await run_in_threadpool(_verify, request, name, str(form.get("password") or ""))
     if token is None:
         log.warning("wrong password for %r from %s", name, client)
-        return _login_form(request, str(form.get("csrf")), "wrong name or password", form.get("next"), 401)
+        return _login_form(request, str(form.get("csrf")), t(_views.lang_of(request), "login.wrong"), form.get("next"),
+                           401)
     throttle.succeeded(list(keys))
     response = RedirectResponse(safe_next(form.get("next")), 303)
     set_cookie(request, response, SESSION_COOKIE, token, 12 * 3600)
@@ -153,6 +155,7 @@ def create_app(db: str | Path | None = None, secure_cookies: bool = False,
         Route("/items/{item_id:id}", _views.item_page, methods=["GET"]),
         Route("/items/{item_id:id}", _views.item_post, methods=["POST"]),
         Route("/undo", _views.undo_post, methods=["POST"]),
+        Route("/bulk", _views.bulk_post, methods=["POST"]),
         Route("/files/{file_id:id}/pages/{page:id}.png", _views.page_image, methods=["GET"]),
         Route("/admin/users", _views.users_page, methods=["GET"]),
         Route("/admin/users", _views.users_post, methods=["POST"]),

@@ -35,10 +35,11 @@ class ReviewStore(WorklistStore):
             "INSERT INTO issues (record_id, code, field, severity, message, candidates, resolved, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (record_id, *row, at or now()))
 
-    def queue(self, code: str | None = None, file: str | None = None,
-              project: str | None = None) -> list[dict[str, Any]]:
-        """Open review items (error issues) in reading order, with the project name and any live claim."""
-        return self.worklist(Worklist(code or "", file or "", project or ""))
+    def queue(self, code: str | None = None, file: str | None = None, project: str | None = None, *,
+              work: Worklist | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Open review items (error issues) in reading order, with the project name and any live claim;
+        `work` lists another worklist (its filters and kind), `limit`/`offset` one page of it."""
+        return self.worklist(work or Worklist(code or "", file or "", project or ""), limit, offset)
 
     def item(self, issue_id: int) -> Row | None:
         if not 0 < issue_id <= MAX_ID:  # a number no key can hold names no item (and must not reach the driver)

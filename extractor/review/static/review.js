@@ -1,5 +1,5 @@
 // Keyboard: 1-9 accept a candidate, e or / type a value (Enter sets it, Esc leaves the box),
-// c keep as printed, s skip, n next, u undo. Keys act on the elements marked data-key.
+// c keep as printed, s skip, n next, u undo, r reopen, o overrule. Keys act on the elements marked data-key.
 document.addEventListener("keydown", (event) => {
   const target = event.target;
   if (target.matches("input, textarea, select")) {
@@ -21,4 +21,27 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault();
     el.click();
   }
+});
+
+// One comment box serves every answer form; "keep as printed" on a group item keeps the chosen field.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const comment = document.getElementById("comment");
+  if (comment && form.elements.comment && form.elements.comment.type === "hidden") {
+    form.elements.comment.value = comment.value;
+  }
+  const keep = form.querySelector("#keep-field");
+  const chosen = document.querySelector("#set-form select[name=field]");
+  if (keep && chosen) keep.value = chosen.value;
+});
+
+// The evidence in view: the source pane scrolls to the outlined cell.
+window.addEventListener("load", () => {
+  const pane = document.getElementById("source");
+  const cell = pane && pane.querySelector(".box.primary, td.primary");
+  if (!cell) return;
+  const paneBox = pane.getBoundingClientRect();
+  const cellBox = cell.getBoundingClientRect();
+  pane.scrollTop += cellBox.top - paneBox.top - pane.clientHeight / 3;
+  pane.scrollLeft += cellBox.left - paneBox.left - pane.clientWidth / 4;
 });
