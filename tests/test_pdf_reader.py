@@ -249,3 +249,15 @@ def test_encrypted_pdf_opens_with_its_password_only(tmp_path, monkeypatch):
     assert right.exit_code == 0, right.output
     first = json.loads((tmp_path / "b.jsonl").read_text("utf-8").splitlines()[0])
     assert first["project_name"] == "招考实习" and first["total_score"] == 86
+
+
+def test_a_full_width_number_broken_over_two_lines_is_one_number():
+    from extractor.readers._pdf_layout import Char, paragraphs
+
+    def line(text: str, base: float) -> list[Char]:
+        return [Char(ch, 100 + 10 * k, 110 + 10 * k, base, 10) for k, ch in enumerate(text)]
+
+    # A 40-point cell: ２７５ fills three quarters of it and ３.２２ cannot follow on the same line.
+    assert paragraphs([line("２７５", 20), line("３.２２", 32)], unit=12, right=140) == ["２７５３.２２"]
+    # Two short numbers, each on its own line, stay two values (10 / 9).
+    assert paragraphs([line("10", 20), line("9", 32)], unit=12, right=140) == ["10", "9"]
