@@ -257,7 +257,7 @@ def test_a_full_width_number_broken_over_two_lines_is_one_number():
     def line(text: str, base: float) -> list[Char]:
         return [Char(ch, 100 + 10 * k, 110 + 10 * k, base, 10) for k, ch in enumerate(text)]
 
-    # A 50-point cell: one more digit would fit after ２７５, but not the rest of the number, ３.２２.
-    assert paragraphs([line("２７５", 20), line("３.２２", 32)], unit=12, right=150) == ["２７５３.２２"]
+    # A 60-point cell: "３." would fit after ２７５, but not the whole rest of the number, ３.２２.
+    assert paragraphs([line("２７５", 20), line("３.２２", 32)], unit=12, right=160) == ["２７５３.２２"]
     # Two short numbers, each on its own line, stay two values (10 / 9).
     assert paragraphs([line("10", 20), line("9", 32)], unit=12, right=150) == ["10", "9"]
