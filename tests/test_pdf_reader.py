@@ -271,13 +271,16 @@ def test_a_new_row_at_the_top_of_a_page_is_not_joined_to_the_last_row_above():
         cells = [Cell(r, k, [t] if t else [], 1, 1, 1, r, k) for r, row in enumerate(rows) for k, t in enumerate(row)]
         return Grid("f.pdf", 1, len(rows), len(rows[0]), cells)
 
+    def fills(up: Cell, down: Cell) -> bool:  # the reader's answer: a line of seven characters fills these cells
+        return len(up.text) >= 7
+
     # The last indicator of page 1 fits; page 2 starts with the next indicator, whose name fills its cell too.
     above = grid([["服务对象满意度", "≥90%", "10", "9", "采购流程较长导致进度滞后"]])
     below = grid([["参训人员满意度", "≥90%", "15", "15", ""], ["合计", "", "100", "96", ""]])
-    join_split_row(above, below, lambda up, down: True)
+    join_split_row(above, below, fills)
     assert below.n_rows == 2 and [c.text for c in above.cells][:4] == ["服务对象满意度", "≥90%", "10", "9"]
     # The rest of a note cut by the break goes back up to its row.
     above = grid([["服务对象满意度", "≥90%", "10", "9", "采购流程较长导致"]])
     below = grid([["", "", "", "", "进度滞后"], ["合计", "", "100", "96", ""]])
-    join_split_row(above, below, lambda up, down: True)
+    join_split_row(above, below, fills)
     assert below.n_rows == 1 and above.cells[4].text == "采购流程较长导致进度滞后"
