@@ -68,10 +68,10 @@ def join_split_row(a: Grid, b: Grid, wrapped: Callable[[Cell, Cell], bool]) -> N
         return
     for (up, c), joins in zip(pairs, cut):
         if joins:
-            up.paragraphs[-1] = join_wrap(up.paragraphs[-1], c.paragraphs[0])
-            up.paragraphs += c.paragraphs[1:]
+            # New lists, not edits in place: a cell's cached text follows its paragraphs list.
+            up.paragraphs = [*up.paragraphs[:-1], join_wrap(up.paragraphs[-1], c.paragraphs[0]), *c.paragraphs[1:]]
         else:
-            up.paragraphs += c.paragraphs
+            up.paragraphs = up.paragraphs + c.paragraphs
         if up.confidence is not None or c.confidence is not None:
             up.confidence = min(v for v in (up.confidence, c.confidence) if v is not None)
     dropped = [c for c in b.cells if c.row == 0 and c.rowspan == 1]
