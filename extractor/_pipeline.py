@@ -95,7 +95,9 @@ def recheck(record: Record) -> None:
         return
     read_errors = {i.field for i in kept if i.severity == "error" and i.code != "misplaced_text"}
     fresh = [i for i in record_to_issues(record) if not (i.code == "missing_value" and i.field in read_errors)]
-    record.issues = kept + fresh
+    # The file-level judgement of units comes after the table's own questions.
+    units = [i for i in kept if i.code == "unit_suspect"]
+    record.issues = [i for i in kept if i.code != "unit_suspect"] + fresh + units
 
 
 def file_to_records(path: Path, extractor: Extractor | None = None,
