@@ -186,15 +186,26 @@ def ingest(paths, registry, **batch) -> None:
 @click.option("--code", help="Only issues with this code.")
 @click.option("--file", "file_name", help="Only issues of this file name.")
 @click.option("--project", help="Only issues of projects whose name contains this.")
-def queue(code, file_name, project) -> None:
-    """List the open review items."""
-    rows = Store().queue(code, file_name, project)
-    for row in rows:
-        cands = f"  candidates: {safe(row['candidates'])}" if row["candidates"] else ""
-        claim = f"  (being reviewed by {safe(row['claimed_by'])})" if row["claimed_by"] else ""
-        click.echo(f"#{row['id']:<5} {safe(row['file'])} table {row['tbl']} {safe(row['project'])}  {row['code']}  "
-                   f"{safe(row['field'])}{claim}\n       {safe(row['message'])}{cands}")
-    click.echo(f"{len(rows)} open items", err=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of the list.")
+@click.option("--limit", type=click.IntRange(min=1, max=500), default=None, help="Items per page (50).")
+@click.option("--count", "count_only", is_flag=True, help="Print only how many items there are.")
+def queue(code, file_name, project, page, limit, count_only) -> None:
+    """List the open review items, a page at a time."""
+    from extractor.review._cli import CLI_PAGES, count_line, queue_lines, unknown_code
+    from extractor.store._worklist import Worklist
+
+    problem = unknown_code(code)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--code")
+    work = Worklist(code or "", file_name or "", project or "")
+    if count_only:
+        click.echo(count_line(Store(), work))
+        return
+    lines, footer = queue_lines(Store(), work, page, limit or CLI_PAGES.size, safe)
+    for line in lines:
+        click.echo(line)
+    for line in footer:
+        click.echo(line, err=True)
 
 
 @main.command()
@@ -210,12 +221,14 @@ def queue(code, file_name, project) -> None:
 def review(item, value, accept, confirm, skip_it, undo_it, field, who) -> None:
     """Answer a review item without a browser; with only ITEM, show it."""
     from extractor.review import answer, skip, undo
+    from extractor.review._cli import item_lines, outcome_lines
+    from extractor.review._i18n import server_lang, t
 
     store = Store()
     if undo_it:
         out = undo(store, who)
     elif item is None:
-        raise click.UsageError("name an ITEM (see `jixiao queue`), or pass --undo")
+        raise click.UsageError(t(server_lang(), "cli.name_item"))
     elif skip_it:
         out = skip(store, item, who)
     elif value is not None or accept is not None or confirm:
@@ -223,14 +236,11 @@ def review(item, value, accept, confirm, skip_it, undo_it, field, who) -> None:
     else:
         row = store.item(item)
         if row is None:
-            raise click.ClickException(f"no item #{item}")
-        click.echo(f"#{item} [{row['status']}] {safe(row['file'])} table {row['tbl']}  {row['code']}  "
-                   f"{safe(row['field'])}\n  {safe(row['message'])}"
-                   + (f"\n  candidates: {safe(row['candidates'])}" if row["candidates"] else ""))
+            raise click.ClickException(t(server_lang(), "out.no_item", id=item))
+        click.echo(item_lines(row, safe))
         return
-    for kind, rows in (("closed", out.closed), ("opened", out.opened)):
-        for r in rows:
-            click.echo(f"  {kind} #{r['id']} {r['code']} {safe(r['field'])}")
+    for line in outcome_lines(out, safe):
+        click.echo(line)
     if not out.ok:
         raise click.ClickException(safe(out.message))
     click.echo(safe(out.message))
