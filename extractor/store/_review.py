@@ -85,7 +85,7 @@ class ReviewStore(WorklistStore):
         rows = self.conn.execute(
             "SELECT code, field, message FROM review_actions a WHERE record_id = ? AND action = 'confirm'"
             " AND undone_at IS NULL AND NOT EXISTS (SELECT 1 FROM review_actions b WHERE b.issue_id = a.issue_id"
-            " AND b.action = 'reopen' AND b.id > a.id AND b.undone_at IS NULL)", (record_id,)).fetchall()
+            " AND b.action IN ('reopen', 'overrule') AND b.id > a.id AND b.undone_at IS NULL)", (record_id,)).fetchall()
         return {(r["code"], r["field"], r["message"]) for r in rows}
 
     def reopened(self, record_id: int) -> list[Row]:
@@ -93,7 +93,8 @@ class ReviewStore(WorklistStore):
         return self.conn.execute(
             "SELECT i.id, i.code, i.field, i.message, i.candidates FROM issues i WHERE i.record_id = ? AND"
             " (SELECT a.action FROM review_actions a WHERE a.issue_id = i.id AND a.undone_at IS NULL"
-            f"  AND a.action IN ('reopen', {','.join('?' * len(ANSWERS))}) ORDER BY a.id DESC LIMIT 1) = 'reopen'",
+            f"  AND a.action IN ('reopen', 'overrule', {','.join('?' * len(ANSWERS))}) ORDER BY a.id DESC LIMIT 1)"
+            " IN ('reopen', 'overrule')",
             (record_id, *ANSWERS)).fetchall()
 
     # Claims: the upsert only takes over a claim that is the caller's own or has lapsed.

@@ -15,8 +15,8 @@ KINDS = ("open", "auto", "answered")
 _KIND_SQL = {"open": "i.status = 'open' AND i.severity = 'error'",
              "auto": "i.resolved = 1 AND i.status <> 'closed' AND i.severity <> 'error'",
              "answered": "i.status = 'answered'",
-             # every question this worklist asked: the ones still open and the ones answered
-             "asked": "((i.status = 'open' AND i.severity = 'error') OR i.status = 'answered')"}
+             # every question this worklist asked: still open, answered, or closed by an answer
+             "asked": "(i.severity = 'error' OR i.status = 'answered')"}
 
 
 def now(delta: float = 0) -> str:
