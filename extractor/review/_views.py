@@ -61,12 +61,16 @@ def queue_page(request: Request, store: Store, user, form) -> Response:
     work = Worklist.of(q)
     page = int(q["page"]) if q.get("page", "").isdigit() and int(q["page"]) > 0 else 1
     total = store.count(work)
+    items = store.queue(work=work, limit=PAGES.size, offset=(page - 1) * PAGES.size)
+    # One bulk unit answer per file: offered for the files this page shows (or the file filtered on).
+    shown_files = {i["file"] for i in items} | ({work.file} if work.file else set())
+    unit_files = [(f, n) for f, n in store.counts_by("file", Worklist(code="unit_suspect")) if f in shown_files]
     plan = bulk_plan(store, work.file, work.code) if work.file and work.code and work.kind == "open" else None
     response = _render(request, "queue.html", store, user, work=work, page=page,
                    pages=max(1, -(-total // PAGES.size)), total=total, open_total=store.count(Worklist()),
-                   items=store.queue(work=work, limit=PAGES.size, offset=(page - 1) * PAGES.size),
+                   items=items,
                    by_code=store.counts_by("code", work), by_file=store.counts_by("file", work),
-                   unit_files=store.counts_by("file", Worklist(code="unit_suspect")), units=AMOUNT_UNITS,
+                   unit_files=unit_files, units=AMOUNT_UNITS,
                    plan=plan.items if plan else [])
     set_cookie(request, response, WORK_COOKIE, work.query(), 12 * 3600)  # Start/Next follow these filters
     return response

@@ -63,6 +63,19 @@ class WorklistStore:
         return ("(r.data::json ->> 'project_name')" if self.conn.dialect == "postgres"
                 else "json_extract(r.data, '$.project_name')")
 
+    def _project_records(self, project: str) -> list[int]:
+        """Current records whose project name contains `project`, read once while the records stand still:
+        taking the name out of each record's JSON is what a project filter costs."""
+        cache = self.__dict__.setdefault("_project_cache", {})
+        # A new record or a corrected one (a project name set by a reviewer) makes a new key.
+        key = (project, *self.conn.execute("SELECT MAX(id), MAX(updated_at) FROM records").fetchone())
+        if key not in cache:
+            find = "strpos" if self.conn.dialect == "postgres" else "instr"
+            cache[key] = [r["id"] for r in self.conn.execute(
+                f"SELECT r.id FROM records r JOIN files f ON f.id = r.file_id WHERE f.current = 1"
+                f" AND {find}(COALESCE({self._project_sql()}, ''), ?) > 0", (project,)).fetchall()]
+        return cache[key]
+
     def _where(self, work: Worklist, kind: str | None = None) -> tuple[str, list[Any]]:
         sql = ("FROM issues i JOIN records r ON r.id = i.record_id JOIN files f ON f.id = r.file_id"
                " LEFT JOIN claims c ON c.issue_id = i.id AND c.expires_at > ?"
@@ -73,26 +86,31 @@ class WorklistStore:
                 sql += f" AND {column} = ?"
                 params.append(value)
         if work.project:
-            find = "strpos" if self.conn.dialect == "postgres" else "instr"
-            sql += f" AND {find}(COALESCE({self._project_sql()}, ''), ?) > 0"
-            params.append(work.project)
+            ids = self._project_records(work.project)
+            sql += f" AND r.id IN ({','.join('?' * len(ids)) or 'NULL'})"
+            params += ids
         return sql, params
 
     def worklist(self, work: Worklist, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Items of a worklist in reading order (file, table, item), with the project name and any live claim."""
         where, params = self._where(work)
         sql = (f"SELECT i.id, i.code, i.field, i.message, i.candidates, i.status, f.name AS file, r.idx AS tbl,"
-               f" r.id AS record_id, {self._project_sql()} AS project, c.who AS claimed_by, c.expires_at AS until "
-               f"{where} ORDER BY f.name, r.idx, i.id")
+               f" r.id AS record_id, c.who AS claimed_by, c.expires_at AS until {where} ORDER BY f.name, r.idx, i.id")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [min(limit, PAGES.max_size), max(offset, 0)]
-        out = []
-        for row in self.conn.execute(sql, params).fetchall():
-            item = {k: row[k] for k in row.keys()}
-            item["project"] = item["project"] or ""
-            out.append(item)
-        return out
+        items = [{k: row[k] for k in row.keys()} for row in self.conn.execute(sql, params).fetchall()]
+        # The project names of the listed records only, read after the page is cut.
+        ids = sorted({i["record_id"] for i in items})
+        names: dict[int, str] = {}
+        for start in range(0, len(ids), PAGES.max_size):
+            chunk = ids[start:start + PAGES.max_size]
+            rows = self.conn.execute(f"SELECT r.id, {self._project_sql()} AS project FROM records r"
+                                     f" WHERE r.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            names.update({r["id"]: r["project"] or "" for r in rows})
+        for item in items:
+            item["project"] = names.get(item["record_id"], "")
+        return items
 
     def count(self, work: Worklist, kind: str | None = None) -> int:
         where, params = self._where(work, kind)
