@@ -119,7 +119,8 @@ def item_page(request: Request, store: Store, user, form) -> Response:
         request, "item.html", store, user, item=item, record=record, is_open=is_open, holder=holder,
         until=until, superseded=superseded, mine=holder in (None, user["name"]), work=work,
         left=store.count(work), asked=store.count(work, "asked"),
-        auto=bool(issue and issue.resolved and issue.severity != "error"),
+        # An automatic correction: settled by the table itself, never by a person.
+        auto=bool(issue and issue.resolved and issue.severity != "error" and item["status"] == "open"),
         candidates=choices(item["field"], json.loads(item["candidates"]) if item["candidates"] else None),
         fields=[(p, shown(get_field(record, p))) for p in fields],
         every_field=_leaves(record, GENERAL[:5] + ("funds", "indicators", "total_weight", "total_score")),

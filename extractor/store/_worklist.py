@@ -13,7 +13,7 @@ from ._db import Database
 KINDS = ("open", "auto", "answered")
 # What each kind of list holds: open questions, automatic corrections still in force, answered items.
 _KIND_SQL = {"open": "i.status = 'open' AND i.severity = 'error'",
-             "auto": "i.resolved = 1 AND i.status <> 'closed' AND i.severity <> 'error'",
+             "auto": "i.resolved = 1 AND i.status = 'open' AND i.severity <> 'error'",
              "answered": "i.status = 'answered'",
              # every question this worklist asked: still open, answered, or closed by an answer
              "asked": "(i.severity = 'error' OR i.status = 'answered')"}

@@ -35,13 +35,16 @@ document.addEventListener("submit", (event) => {
   if (keep && chosen) keep.value = chosen.value;
 });
 
-// The evidence in view: the source pane scrolls to the outlined cell.
+// The evidence in view: the source pane fills the window below its top (whatever the message above it
+// takes) and scrolls so that the outlined cell sits in its middle.
 window.addEventListener("load", () => {
   const pane = document.getElementById("source");
-  const cell = pane && pane.querySelector(".box.primary, td.primary");
+  if (!pane) return;
+  pane.style.maxHeight = `${Math.max(200, window.innerHeight - pane.getBoundingClientRect().top - 8)}px`;
+  const cell = pane.querySelector(".box.primary, td.primary");
   if (!cell) return;
   const paneBox = pane.getBoundingClientRect();
   const cellBox = cell.getBoundingClientRect();
-  pane.scrollTop += cellBox.top - paneBox.top - pane.clientHeight / 3;
-  pane.scrollLeft += cellBox.left - paneBox.left - pane.clientWidth / 4;
+  pane.scrollTop += cellBox.top - paneBox.top - (pane.clientHeight - cellBox.height) / 2;
+  pane.scrollLeft += cellBox.left - paneBox.left - (pane.clientWidth - cellBox.width) / 2;
 });
