@@ -5,27 +5,16 @@ Screenshots go to the test's temp dir (docs/ holds copies chosen by hand)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
-import pytest
-from conftest import CORPUS_DOCX, GOLD, ROOT
+from conftest import CORPUS_DOCX, GOLD
+from test_review import _load_scorer
 from test_review_browser import browser, server  # noqa: F401  (fixtures)
 
 from extractor import Store, run
 from extractor.review import hash_password
 
 VIEW = {"width": 1366, "height": 768}
-
-
-def _scorer():
-    path = ROOT.parent / "shared" / "eval" / "score.py"
-    if not path.exists():
-        pytest.skip(f"the scorer is not at {path}")
-    spec = importlib.util.spec_from_file_location("score", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Keys:
@@ -82,7 +71,7 @@ def _login(page, base: str) -> None:
 
 def test_a_clerk_works_the_corpus_at_1366x768(server, browser, tmp_path, monkeypatch):  # noqa: F811
     monkeypatch.delenv("JIXIAO_LANG")
-    score = _scorer()
+    score = _load_scorer()
     gold = {g["source"]["table"]: g for g in map(json.loads, GOLD.read_text("utf-8").splitlines())}
     store = Store()
     run([CORPUS_DOCX], store)
