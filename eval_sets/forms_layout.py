@@ -154,8 +154,9 @@ def indicator_rows(rec: dict, shown: dict, f: dict, form: dict, cols: list, rng,
     rows, merges, start = [], [], 0
     for b, size in enumerate(shown["blocks"]):
         top = len(rows)
-        heads = [(g or h, 1) for _, h, g in cols]
-        if grouped:
+        if grouped:  # a group header (年度指标值) spans its split columns; the others span both header rows
+            heads = [(run[0][2] or run[0][1], len(run)) for _, run in
+                     ((g, list(r)) for g, r in groupby(cols, key=lambda c: c[2] or c[0]))]
             rows.append([(lab_text[b], 1)] + heads)
             rows.append([("", 1)] + [(h if g else "", 1) for _, h, g in cols])
             merges += [(top, top + 1, c + 1) for c, (_, _, g) in enumerate(cols) if not g]

@@ -31,7 +31,13 @@ from generate import SEED
 from PIL import Image, ImageFilter
 
 OUT = Path(__file__).resolve().parent
-SETS = ("inside-title", "title-above", "alt-grid", "long-tables")
+SETS = ("inside-title", "title-above", "alt-grid", "long-tables", "forms-split-columns", "forms-column-sets",
+        "forms-sichuan", "forms-debris", "forms-labels", "forms-unfilled", "forms-transfer", "forms-report")
+# a table starts with its name and department rows (项目名称; 中央主管部门 where a wrapped 转移支付（项目）名称 is
+# split in the text layer; not a report's budget summary, 序号 | 项目名称 …) and ends with its total row (总分, 合计,
+# or the misprint 分总)
+START = re.compile(r"(?<!序号)项目名称|主管部门")
+END = re.compile(r"总分|合计|分总")
 DPI = 150
 QUALITY = 75
 PINNED = datetime(2024, 6, 1, tzinfo=timezone.utc)
@@ -92,15 +98,15 @@ def pdf_to_scan(pdf: Path) -> Path:
 
 
 def table_pages(pdf: Path) -> list[tuple[int, int]]:
-    """(first page, page of the 总分 row) per table, 1-based. Every table starts a page (page breaks between
-    them), so a page with 项目名称 starts the next table."""
+    """(first page, page of the total row) per table, 1-based. Every table starts a page (page breaks between
+    them), so a page with a name row starts the next table."""
     spans: list[list[int]] = []
     with pdfplumber.open(pdf) as doc:
         for no, page in enumerate(doc.pages, 1):
             text = re.sub(r"\s", "", page.extract_text() or "")
-            if "项目名称" in text:
+            if START.search(text):
                 spans.append([no, 0])
-            if "总分" in text and spans:
+            if END.search(text) and spans:
                 spans[-1][1] = no
     return [(a, b) for a, b in spans]
 
