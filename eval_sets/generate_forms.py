@@ -12,7 +12,7 @@ from docx import Document
 from forms_data import DEPTS, TRANSFER
 from forms_gold import make_record
 from forms_layout import build_rows, form_of
-from generate import SEED, centered, parse_files, put_table, save, write_gold
+from generate import SEED, centered, parse_files, put_table, save, write_sets
 
 OUT = Path(__file__).resolve().parent
 
@@ -134,11 +134,7 @@ def main() -> None:
         sets.setdefault(f["set"], []).extend(write_file(f, folder))
     bad = next(parse("bad converted-doc-2020 mof above 万元 - 3"))
     sets["bad"] = write_file(bad | {"dept": "hefei-edu"}, OUT / "bad", flat_last=True)
-    for name, records in sets.items():
-        write_gold(OUT / name / "gold.jsonl", records)
-        planted = sum(bool(r["expected_issues"]) for r in records)
-        print(f"{name}: {len({r['source']['file'] for r in records})} files, {len(records)} tables, "
-              f"{planted} with planted problems")
+    write_sets(sets)
 
 
 if __name__ == "__main__":
