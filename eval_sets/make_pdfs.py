@@ -15,6 +15,7 @@ Pillow and numpy in the venv. The .docx files and gold.jsonl come from generate.
 
 import hashlib
 import json
+import os
 import random
 import re
 import subprocess
@@ -41,6 +42,16 @@ END = re.compile(r"总分|合计|分总")
 DPI = 150
 QUALITY = 75
 PINNED = datetime(2024, 6, 1, tzinfo=timezone.utc)
+# only the fonts the PDFs were made with (DejaVu, Noto Sans CJK, LibreOffice's OpenSymbol), with the system's rules:
+# another CJK font on the machine (fonts-wqy-zenhei) would otherwise win the fallback and change every PDF
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/opentype/noto",
+             "/usr/share/fonts/truetype/libreoffice")
+
+
+def fonts_conf(cache: Path) -> str:
+    dirs = "".join(f"<dir>{d}</dir>" for d in FONT_DIRS)
+    return (f'<?xml version="1.0"?><fontconfig>{dirs}<cachedir>{cache}</cachedir>'
+            '<include ignore_missing="yes">/etc/fonts/conf.d</include></fontconfig>')
 
 
 def docx_to_pdfs(docxs: list[Path], profile: Path) -> None:
@@ -48,8 +59,11 @@ def docx_to_pdfs(docxs: list[Path], profile: Path) -> None:
     make the second one silently write nothing)."""
     for docx in docxs:  # so a PDF left by an earlier run cannot pass for a new one
         docx.with_suffix(".pdf").unlink(missing_ok=True)
+    fonts = profile.with_suffix(".fonts.conf")
+    fonts.write_text(fonts_conf(profile.with_suffix(".fontcache")), encoding="utf-8")
     subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(docxs[0].parent), *map(str, docxs)], check=True, capture_output=True)
+                    "--outdir", str(docxs[0].parent), *map(str, docxs)], check=True, capture_output=True,
+                   env=os.environ | {"FONTCONFIG_FILE": str(fonts)})
     for docx in docxs:
         pdf = docx.with_suffix(".pdf")
         if not pdf.exists():
