@@ -36,6 +36,6 @@ def jixiao_home(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("JIXIAO_HOME", str(home))
     # The desk speaks Chinese by default; most tests assert on the English catalog's wording, and the tests of
-    # the Chinese desk set JIXIAO_LANG=zh themselves.
+    # the Chinese desk remove it.
     monkeypatch.setenv("JIXIAO_LANG", "en")
     return home

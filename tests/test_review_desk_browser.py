@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import CORPUS_DOCX, GOLD
-from test_review import _load_scorer
+from conftest import CORPUS_DOCX, GOLD, load_scorer
 from test_review_browser import browser, server  # noqa: F401  (fixtures)
 
 from extractor import Store, run
@@ -71,7 +70,7 @@ def _login(page, base: str) -> None:
 
 def test_a_clerk_works_the_corpus_at_1366x768(server, browser, tmp_path, monkeypatch):  # noqa: F811
     monkeypatch.delenv("JIXIAO_LANG")
-    score = _load_scorer()
+    score = load_scorer()
     gold = {g["source"]["table"]: g for g in map(json.loads, GOLD.read_text("utf-8").splitlines())}
     store = Store()
     run([CORPUS_DOCX], store)
