@@ -5,6 +5,7 @@ only on action, comments in the audit, reopening, overruling an automatic correc
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -195,3 +196,27 @@ def test_cli_queue_pages_counts_and_names_the_codes(store):
     assert paged.output.count("\n#") + paged.output.startswith("#") == 5 and "30 more: add --page 3" in paged.output
     bad = runner.invoke(main, ["queue", "--code", "unit_wrong"])
     assert bad.exit_code == 2 and "unit_suspect" in bad.output and "ambiguous_cell" in bad.output
+
+
+def test_keep_as_printed_on_a_two_value_cell_keeps_the_cells_text_or_refuses(store):
+    from extractor.review import answer
+
+    item = item_id(store, 2, "ambiguous_cell")
+    refused = answer(store, item, "alice")
+    assert not refused.ok and "cannot hold two values" in refused.message
+    assert store.item(item)["status"] == "open" and store.actions() == []
+    # The same cell as a text field (a target printed as two values): kept as printed, not as a candidate.
+    row = store.item(item)
+    data = json.loads(row["data"])
+    data["indicators"][0]["target"] = "90%"
+    for issue in data["issues"]:
+        if issue["code"] == "ambiguous_cell":
+            issue.update(field="indicators[0].target", original="≥85% / 90%", candidates=["≥85%", "90%"])
+    with store.conn:
+        store.conn.execute("UPDATE records SET data = ? WHERE id = ?", (json.dumps(data), row["record_id"]))
+        store.conn.execute("UPDATE issues SET field = 'indicators[0].target' WHERE id = ?", (item,))
+    kept = answer(store, item, "alice")
+    record = Record.model_validate_json(store.item(item)["data"])
+    assert kept.ok and record.indicators[0].target == "≥85% / 90%"
+    assert [(a["action"], a["old_value"], a["new_value"]) for a in store.actions()] == [
+        ("set", "90%", "≥85% / 90%")]

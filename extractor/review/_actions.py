@@ -117,9 +117,9 @@ def answer(store: Store, issue_id: int, who: str, *, value: str | None = None, c
                                                                                      "error")), None)
         if issue is None:
             return Outcome(False, "out.answered_meanwhile", {"id": issue_id}, issue_id, item["record_id"])
-        target = field or issue.field
+        target, kind, new = field or issue.field, "confirm", None
         try:
-            old, kind, new = get_field(record, target), "confirm", None
+            old = get_field(record, target)
             if candidate is not None:
                 picks = choices(target, issue.candidates)
                 if not 1 <= candidate <= len(picks):
@@ -128,10 +128,19 @@ def answer(store: Store, issue_id: int, who: str, *, value: str | None = None, c
                 kind, new = "accept", parse_value(record, target, picks[candidate - 1])
             elif value is not None:
                 kind, new = "set", parse_value(record, target, value)
+            elif issue.code == "ambiguous_cell" and issue.original is not None and target == issue.field:
+                # "As printed" for a two-value cell is the cell's text, never the candidate the reader chose;
+                # a number field cannot hold two values, so that answer is refused, not guessed.
+                kind, new = "keep", parse_value(record, target, issue.original)
         except ValueError as exc:
+            if issue.code == "ambiguous_cell" and kind == "confirm" and value is None and candidate is None:
+                return Outcome(False, "out.keep_two", {"id": issue_id, "value": str(issue.original)}, issue_id,
+                               item["record_id"])
             return _refused(exc, issue_id, item["record_id"])
-        if kind == "set" and new == old:
+        if kind in ("set", "keep") and new == old:
             kind = "confirm"  # typing the value that is there confirms it
+        elif kind == "keep":
+            kind = "set"
         if kind != "confirm":
             set_field(record, target, new)
         if issue.code in READ_CODES or issue.resolved:
