@@ -243,10 +243,29 @@ MESSAGE_PATTERNS: dict[str, list[tuple[str, str]]] = {
         (r"^(?P<l2>.+) belongs under (?P<p>.+), the table puts it under (?P<l1>.+)$",
          "{l2}应属于{p}，表中写在{l1}下"),
         (r"^funding parts add up to (?P<s>\S+), the total row says (?P<t>\S+)$", "各项资金合计 {s}，年度资金总额行为 {t}"),
+        (r"^label printed as '(?P<p>.*)'; level 1 set to (?P<t>.+)$", "一级指标印作「{p}」，已改为{t}"),
+        (r"^(?P<l2>.+) belongs under (?P<p>.+); level 1 set to (?P<t>.+)$", "{l2}应属于{p}，一级指标已改为{t}"),
+        (r"^level 1 printed only as '(?P<p>.*)'; (?P<l2>.+) belongs under (?P<t>.+)$",
+         "一级指标只印作「{p}」；{l2}属于{t}，已补上"),
+        (r"^(?P<f>\w+) printed as '(?P<p>.*)'; (?P<n>\d+) other tables of the batch spell it '(?P<b>.*)', which is used$",
+         "{f_zh}印作「{p}」；本批另有 {n} 张表写作「{b}」，已采用"),
+        (r"^(?P<f>\w+) printed as '(?P<p>.*)'; the registry spell it '(?P<b>.*)', which is used$",
+         "{f_zh}印作「{p}」；正式名称为「{b}」，已采用"),
+        (r"^(?P<f>\w+) '(?P<p>.*)' is not in the registry of official names$", "{f_zh}「{p}」不在正式名称表中"),
+        (r"^goal text found in a header cell; goals re-read in reading order$", "表头格中有目标文字；已按阅读顺序重读目标"),
+        (r"^header (?P<h>\S+) carries other text: '(?P<x>.*)'$", "表头「{h}」格中还有其他文字：「{x}」"),
+        (r"^no year in the title; (?P<y>\d+) taken from the file name '(?P<f>.*)'$", "标题中没有年度；{y} 取自文件名「{f}」"),
+        (r"^no year in the title; (?P<y>\d+) taken from the (?P<n>\d+) other tables of the file, which all print it$",
+         "标题中没有年度；{y} 取自本文件其他 {n} 张表"),
+        (r"^cell holds (?P<n>\d+) values: (?P<vals>.+); (?P<why>none|more than one) of them makes the totals add up$",
+         "一格中有 {n} 个值：{vals}；没有唯一一个能使合计相符"),
+        (r"^expected a number, the cell reads (?P<x>.+)$", "此处应是数字，该格写作 {x}"),
+        (r"^this table could not be read: (?P<r>.+)$", "此表未能读取：{r}"),
     ],
 }
 
 # Words the patterns above put in by name.
 PATTERN_WORDS: dict[str, dict[str, str]] = {
-    "zh": {"target": "年度指标值", "actual": "实际完成值", "scores": "得分", "weights": "分值"},
+    "zh": {"target": "年度指标值", "actual": "实际完成值", "scores": "得分", "weights": "分值", "department": "主管部门",
+           "implementing_unit": "实施单位", "project_name": "项目名称"},
 }
