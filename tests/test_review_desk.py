@@ -10,11 +10,14 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from conftest import CORPUS_DOCX
 from test_review import PASSWORD, corpus_with_accounts, csrf_of, item_id, login
+from test_store import db_url  # noqa: F401  (fixture: SQLite, and PostgreSQL where JIXIAO_TEST_PG is set)
 
 from cli import main
-from extractor import Record
-from extractor.review import hash_password
+from extractor import Record, Store, run
+from extractor.review import answer, hash_password
+from extractor.review._desk import reopen
 from extractor.review._i18n import field_label, message
 from extractor.store._worklist import Worklist
 
@@ -205,8 +208,6 @@ def test_cli_queue_pages_counts_and_names_the_codes(store):
 
 
 def test_keep_as_printed_on_a_two_value_cell_keeps_the_cells_text_or_refuses(store):
-    from extractor.review import answer
-
     item = item_id(store, 2, "ambiguous_cell")
     refused = answer(store, item, "alice")
     assert not refused.ok and "cannot hold two values" in refused.message
@@ -226,3 +227,29 @@ def test_keep_as_printed_on_a_two_value_cell_keeps_the_cells_text_or_refuses(sto
     assert kept.ok and record.indicators[0].target == "≥85% / 90%"
     assert [(a["action"], a["old_value"], a["new_value"]) for a in store.actions()] == [
         ("set", "90%", "≥85% / 90%")]
+
+
+def test_worklist_claims_and_reopen_in_sql_on_both_databases(db_url):  # noqa: F811
+    """The desk's SQL (filters, counts, pages, next, project names, claims, reopened items) on SQLite and
+    PostgreSQL alike."""
+    store = Store()
+    run([CORPUS_DOCX], store)
+    whole = store.queue()
+    assert store.count(Worklist()) == len(whole) == 40
+    assert dict(store.counts_by("code", Worklist()))["unit_suspect"] == 23
+    assert [i["id"] for i in store.queue(work=Worklist(), limit=10, offset=30)] == [i["id"] for i in whole[30:]]
+    assert {i["project"] for i in store.queue(work=Worklist(project="疫情防控"))} == {"疫情防控"}
+    codes = [i for i in whole if i["code"] == "implausible_value"]
+    assert store.next_in(Worklist(code="implausible_value"), "alice") == codes[0]["id"]
+    assert store.next_in(Worklist(code="implausible_value"), "alice", codes[-1]["id"]) == codes[0]["id"]
+    store.add_user("bob", hash_password(PASSWORD), "reviewer")
+    store.assign(codes[1]["id"], "bob")
+    assert store.holder(codes[1]["id"])[0] == "bob"
+    assert store.next_in(Worklist(code="implausible_value"), "alice", codes[0]["id"]) == codes[2]["id"]
+    store.release(codes[1]["id"], None)
+    ambiguous = store.queue("ambiguous_cell")[0]["id"]
+    assert answer(store, ambiguous, "alice", candidate=1).ok
+    assert store.count(Worklist(kind="answered")) == 1 and store.count(Worklist(), "asked") == 40
+    assert reopen(store, ambiguous, "alice").ok
+    assert [r["id"] for r in store.reopened(store.item(ambiguous)["record_id"])] == [ambiguous]
+    assert store.item(ambiguous)["status"] == "open" and store.count(Worklist(kind="auto")) > 0
