@@ -90,6 +90,7 @@ def test_a_clerk_works_the_corpus_at_1366x768(server, browser, tmp_path, monkeyp
     page.select_option("select[name=code]", "implausible_value")
     keys.count += 1
     keys.click(".filters button[type=submit]")
+    page.wait_for_url(lambda url: "code=implausible_value" in url)
     keys.press("n")  # Start follows the filter
     page.wait_for_url(lambda url: "/items/" in url)
     assert "数值不合常理" in page.inner_text("h1") and "本清单还剩 5 / 5 项" in page.inner_text("#left")
@@ -122,9 +123,12 @@ def test_a_clerk_works_the_corpus_at_1366x768(server, browser, tmp_path, monkeyp
     page.goto(server + "/?kind=auto&code=taxonomy_mismatch")
     page.click("table.queue tbody tr a")
     page.wait_for_selector("#overrule")
+    page.wait_for_load_state("load")
     auto_id = int(page.url.rsplit("/", 1)[1])
     page.keyboard.press("o")
-    page.wait_for_selector("#status.open")
+    page.wait_for_selector("#overrule", state="detached")  # the item is a question again
+    page.wait_for_load_state("load")  # the keys work once the page's script is in
+    assert page.inner_text("#status") == "待复核"
     page.keyboard.press("c")
     page.wait_for_url(lambda url, i=auto_id: not url.endswith(f"/items/{i}"))
     assert [a["action"] for a in store.actions() if a["item"] == auto_id] == ["overrule", "confirm"]
@@ -133,10 +137,33 @@ def test_a_clerk_works_the_corpus_at_1366x768(server, browser, tmp_path, monkeyp
     ambiguous = next(a["item"] for a in store.actions() if a["code"] == "ambiguous_cell")
     page.goto(f"{server}/items/{ambiguous}")
     page.keyboard.press("r")
-    page.wait_for_selector("#status.open")
+    page.wait_for_selector("#reopen", state="detached")
+    page.wait_for_load_state("load")
+    assert page.inner_text("#status") == "待复核"
     page.screenshot(path=str(tmp_path / "desk-reopened.png"))
     page.keyboard.press("1")
     page.wait_for_url(lambda url: not url.endswith(f"/items/{ambiguous}"))
     assert store.item(ambiguous)["status"] == "answered"
     assert [a["action"] for a in store.actions() if a["item"] == ambiguous] == ["accept", "reopen", "accept"]
+    context.close()
+
+
+def test_a_pdf_items_cell_is_in_view_at_full_size(server, browser, tmp_path, monkeypatch):  # noqa: F811
+    """A PDF page is shown at its rendered size (not shrunk to the pane), scrolled so the outlined cell is in
+    the 1366×768 window."""
+    monkeypatch.delenv("JIXIAO_LANG")
+    store = Store()
+    run([CORPUS_DOCX.with_suffix(".pdf")], store)
+    store.add_user("clerk", hash_password("a long passphrase"), "reviewer")
+    context = browser.new_context(viewport=VIEW, locale="zh-CN")
+    page = context.new_page()
+    _login(page, server)
+    for item in (store.queue("ambiguous_cell")[0], store.queue("score_total_mismatch")[-1]):
+        page.goto(f"{server}/items/{item['id']}")
+        page.wait_for_function("document.querySelector('#source img').complete")
+        natural, shown = page.evaluate("[document.querySelector('#source img').naturalWidth, "
+                                       "document.querySelector('#source img').clientWidth]")
+        assert natural == shown and natural > VIEW["width"] / 2
+        assert _evidence_in_view(page), item
+    page.screenshot(path=str(tmp_path / "desk-pdf-item.png"))
     context.close()

@@ -46,5 +46,7 @@ window.addEventListener("load", () => {
   const paneBox = pane.getBoundingClientRect();
   const cellBox = cell.getBoundingClientRect();
   pane.scrollTop += cellBox.top - paneBox.top - (pane.clientHeight - cellBox.height) / 2;
-  pane.scrollLeft += cellBox.left - paneBox.left - (pane.clientWidth - cellBox.width) / 2;
+  // Sideways only as far as the cell needs: the row's labels on the left stay in view where they can.
+  const overflow = cellBox.right - (paneBox.left + pane.clientWidth) + 24;
+  if (overflow > 0) pane.scrollLeft += Math.min(overflow, cellBox.left - paneBox.left);
 });
