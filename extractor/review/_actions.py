@@ -15,7 +15,7 @@ from .._record import Issue, Record
 from ..store import Store
 from ..store._worklist import Worklist
 from ._fields import FieldError, choices, field_kind, get_field, parse_value, set_field, shown, under
-from ._i18n import field_label, server_lang, t
+from ._i18n import field_label, server_lang, t, when
 
 RETRIES = 5
 
@@ -42,6 +42,8 @@ class Outcome:
                 args["action"] = t(lang, f"action.{args['action']}")
         if args.get("value") == "":
             args["value"] = t(lang, "blank")
+        if args.get("until"):
+            args["until"] = when(lang, args["until"])
         return t(lang, self.key, **args)
 
     @property

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -51,9 +52,12 @@ class Worklist:
 class PageSettings:
     size: int = 50
     max_size: int = 500
+    project_cache: int = 64  # project filters remembered (their record ids), oldest out first
 
 
 PAGES = PageSettings()
+_PROJECTS: dict[tuple, list[int]] = {}
+_PROJECTS_LOCK = threading.Lock()
 
 
 class WorklistStore:
@@ -64,17 +68,24 @@ class WorklistStore:
                 else "json_extract(r.data, '$.project_name')")
 
     def _project_records(self, project: str) -> list[int]:
-        """Current records whose project name contains `project`, read once while the records stand still:
-        taking the name out of each record's JSON is what a project filter costs."""
-        cache = self.__dict__.setdefault("_project_cache", {})
+        """Current records whose project name contains `project`, read once while the records stand still
+        (shared by the requests of one server): taking the name out of each record's JSON is what a project
+        filter costs."""
         # A new record or a corrected one (a project name set by a reviewer) makes a new key.
-        key = (project, *self.conn.execute("SELECT MAX(id), MAX(updated_at) FROM records").fetchone())
-        if key not in cache:
-            find = "strpos" if self.conn.dialect == "postgres" else "instr"
-            cache[key] = [r["id"] for r in self.conn.execute(
-                f"SELECT r.id FROM records r JOIN files f ON f.id = r.file_id WHERE f.current = 1"
-                f" AND {find}(COALESCE({self._project_sql()}, ''), ?) > 0", (project,)).fetchall()]
-        return cache[key]
+        stamp = tuple(self.conn.execute("SELECT MAX(id), MAX(updated_at) FROM records").fetchone())
+        key = (str(getattr(self, "path", "")), project, stamp)
+        with _PROJECTS_LOCK:
+            if key in _PROJECTS:
+                return _PROJECTS[key]
+        find = "strpos" if self.conn.dialect == "postgres" else "instr"
+        ids = [r["id"] for r in self.conn.execute(
+            f"SELECT r.id FROM records r JOIN files f ON f.id = r.file_id WHERE f.current = 1"
+            f" AND {find}(COALESCE({self._project_sql()}, ''), ?) > 0", (project,)).fetchall()]
+        with _PROJECTS_LOCK:
+            _PROJECTS[key] = ids
+            while len(_PROJECTS) > PAGES.project_cache:
+                _PROJECTS.pop(next(iter(_PROJECTS)))
+        return ids
 
     def _where(self, work: Worklist, kind: str | None = None) -> tuple[str, list[Any]]:
         sql = ("FROM issues i JOIN records r ON r.id = i.record_id JOIN files f ON f.id = r.file_id"
