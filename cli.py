@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from extractor import FileOutcome, Limits, RunSummary, Store, TemplateExtractor, export, iter_files, run
+from extractor import FileOutcome, Limits, RunSummary, Store, TemplateExtractor, batch_root, export, iter_files, run
 from extractor._export import audit_path
 
 
@@ -40,6 +40,8 @@ def _line(outcome: FileOutcome) -> str:
     name = safe(outcome.name)
     if outcome.status == "failed":
         return f"FAILED  {name}: {safe(outcome.reason)}"
+    if outcome.status == "duplicate":
+        return f"dup     {name}: {safe(outcome.reason)}"
     verb = "skipped (already done)" if outcome.status == "skipped" else (
         f"{outcome.tables} tables, {outcome.queued} issues queued for review")
     return "\n".join([f"ok      {name}: {verb}"] + [f"        {name}: {safe(w)}" for w in outcome.warnings])
@@ -50,6 +52,10 @@ def _summary(summary: RunSummary) -> None:
     rate = summary.tables / summary.seconds if summary.seconds else 0
     click.echo(f"{len(summary.outcomes)} files: {done} read, {len(summary.failed)} failed; "
                f"{summary.tables} tables in {summary.seconds:.1f} s ({rate:.0f} tables/s)", err=True)
+    dups = sum(o.status == "duplicate" for o in summary.outcomes)
+    if dups or summary.linked:
+        click.echo(f"duplicates: {dups} files with the content of another (stored once); {summary.linked} records "
+                   "are the same table as a record of another file (duplicate_record)", err=True)
     if summary.issues:
         click.echo("issues: " + ", ".join(f"{code} {n}" for code, n in summary.issues.most_common()), err=True)
     for o in summary.failed:
@@ -79,7 +85,7 @@ def _stop_on_sigterm(signum, frame) -> None:
 
 
 def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096,
-            max_pages=1000, follow_links=False, password=None, **llm):
+            max_pages=1000, follow_links=False, password=None, root=None, **llm):
     from tqdm import tqdm
 
     if threading.current_thread() is threading.main_thread():
@@ -93,6 +99,7 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
         # Model calls wait on the network: they run as threads (--concurrency) in this process, where the
         # cache, the budget and the cost totals live.
         workers, engine = 0, "local"
+    root = root or batch_root(Path(p) for p in paths)
     files = list(iter_files((Path(p) for p in paths), follow_links))
     # The bar shows only on a terminal; per-file lines go above it, or alone in a log.
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True) as bar:
@@ -102,7 +109,8 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
 
         try:
             summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
-                          limits=Limits(timeout, max_memory, pages=max_pages), engine=engine, address=address)
+                          limits=Limits(timeout, max_memory, pages=max_pages), engine=engine, address=address,
+                          root=root)
         except _model_unavailable() as exc:
             raise click.ClickException(f"stopped: {safe(exc)}. Files read before are stored; the next run reads "
                                        "the rest.") from None
@@ -134,6 +142,8 @@ def _batch_options(f):
         click.option("--max-pages", type=click.IntRange(1), default=1000, show_default=True,
                      help="Pages allowed per PDF; a longer one is refused before reading."),
         click.option("--follow-links", is_flag=True, help="Read links in a folder that lead out of it."),
+        click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="Folder the files' keys are relative to (default: the one holding every path named)."),
         click.option("--password", help="Password for encrypted PDFs (or set JIXIAO_PDF_PASSWORD)."),
         click.option("--extractor", "backend", type=click.Choice(["template", "llm", "auto"]), default="template",
                      show_default=True, help="auto: the template reader, and the model only where it cannot map "

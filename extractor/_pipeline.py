@@ -17,7 +17,7 @@ from .store import grid_to_json
 # Issues from reading a cell, or from the batch-level name check: a re-check of one record keeps them.
 READ_CODES = {"ambiguous_cell", "unparseable_value", "misplaced_text", "low_confidence", "extraction_failed",
               "name_mismatch", "value_not_in_cell", "goal_indicator_mismatch", "unmapped_cell", "unit_suspect",
-              "readings_disagree"}
+              "readings_disagree", "duplicate_record"}
 
 
 class Extractor(Protocol):

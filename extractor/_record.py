@@ -30,6 +30,11 @@ AMOUNT_COLUMNS = ("initial_budget", "annual_budget", "executed")
 class Source(BaseModel):
     file: str
     table: int
+    # Set from the store when a record is read back: the path relative to the batch root, the file's content
+    # hash, and the other paths of files with the same content (stored once).
+    path: str | None = None
+    sha256: str | None = None
+    also: list[str] = Field(default_factory=list)
 
 
 class FundRow(BaseModel):
@@ -91,11 +96,19 @@ class CellRef(NamedTuple):
     confidence: float | None = None
 
 
+def record_id(sha256: str, table: int) -> str:
+    """The stable key of a record: the file's content hash and the table's ordinal, whatever the file is called."""
+    return f"{sha256[:16]}-{table}"
+
+
 class Record(BaseModel):
     model_config = ConfigDict(validate_assignment=False)
 
     schema_: str = Field(SCHEMA, alias="schema", serialization_alias="schema")
+    id: str | None = None
     source: Source
+    # The id of the primary record when the same table is in another file of the archive (a .docx and its PDF).
+    duplicate_of: str | None = None
     year: int | None = None
     project_name: str | None = None
     department: str | None = None
