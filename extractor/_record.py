@@ -82,6 +82,11 @@ class Issue(BaseModel):
     # A resolution keeps what the table printed, so a reviewer can see what was changed.
     original: Any = None
     resolved: bool = False
+    # Filled in for the export of a resolved issue: the value now in the field, and who settled it when
+    # ("jixiao" for what the table itself settled), so an export alone tells the story.
+    value: Any = None
+    resolved_by: str | None = None
+    resolved_at: str | None = None
 
 
 class CellRef(NamedTuple):

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from .._answers import with_answers
 from .._grid import Grid
 from .._record import Record
 from ._db import Database, is_postgres
@@ -105,10 +106,11 @@ class Store(ReviewStore, UserStore, KeyStore):
                    f"{reviewed} ORDER BY f.name, f.id, r.idx")
             rows = self.conn.execute(sql, tuple(ids)).fetchall()
             also = self.aliases({r["file_id"] for r in rows})
+            answers = self.answers(r["id"] for r in rows)
             for r in rows:
                 record = keyed(Record.model_validate_json(r["data"]), r["name"], r["sha256"],
                                also.get(r["file_id"], []))
-                yield r["id"], record, bool(r["reviewed"])
+                yield r["id"], with_answers(record, answers.get(r["id"], [])), bool(r["reviewed"])
 
 
 __all__ = ["Database", "Store", "data_dir", "db_target", "grid_to_json"]

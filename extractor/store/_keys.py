@@ -36,6 +36,22 @@ class KeyStore:
         return out
 
 
+    def answers(self, record_ids: Iterable[int]) -> dict[int, list[Row]]:
+        """The review answers on these records, oldest first (undone ones included: the caller skips them)."""
+        ids = list(record_ids)
+        out: dict[int, list[Row]] = {}
+        if not ids:
+            return out
+        rows = self.conn.execute(
+            "SELECT a.record_id, a.action, a.code, a.field, COALESCE(i.field, a.field) AS item_field, a.old_value,"
+            " a.new_value, a.who, a.at, a.undone_at, a.message FROM review_actions a LEFT JOIN issues i"
+            f" ON i.id = a.issue_id WHERE a.record_id IN ({','.join('?' * len(ids))}) ORDER BY a.id",
+            tuple(ids)).fetchall()
+        for r in rows:
+            out.setdefault(r["record_id"], []).append(r)
+        return out
+
+
 def keyed(record: Record, name: str, sha256: str, also: list[str]) -> Record:
     """The record with its stable id and where its file lies (relative path, hash, other paths of that content)."""
     record.id = record_id(sha256, record.source.table)
