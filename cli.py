@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from extractor import FileOutcome, Limits, RunSummary, Store, TemplateExtractor, batch_root, export, iter_files, run
-from extractor._export import audit_path
+from extractor._export import ExportError, audit_path, format_for
 
 
 def _registry(path: Path | None) -> list[str] | None:
@@ -126,6 +126,28 @@ def main() -> None:
     """Read performance self-evaluation tables into checked, structured records."""
 
 
+_format_opt = click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]),
+                           help="Only needed when the output's name does not say it.")
+
+
+def _checked_format(output: Path, fmt: str | None) -> str:
+    try:
+        fmt = format_for(output, fmt)
+    except ExportError as exc:
+        raise click.UsageError(safe(exc)) from None
+    if not output.parent.is_dir():
+        raise click.UsageError(f"cannot write {safe(output)}: the folder {safe(output.parent)} does not exist")
+    return fmt
+
+
+def _export(items, output: Path, fmt: str, audit=None):
+    try:
+        return export(items, output, fmt, audit=audit)
+    except (ExportError, OSError) as exc:
+        raise click.ClickException(f"cannot write {safe(output)}: {safe(getattr(exc, 'strerror', None) or exc)}") \
+            from None
+
+
 _paths = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 _registry_opt = click.option("--registry", type=click.Path(exists=True, path_type=Path),
                              help="Official names, one per line (or a JSON list), for name checks.")
@@ -161,14 +183,16 @@ def _batch_options(f):
 
 @main.command()
 @_paths
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Export file.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), default="jsonl")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Export file: .jsonl, .csv or .xlsx (the format follows the name).")
+@_format_opt
 @_registry_opt
 @_batch_options
 def extract(paths, output, fmt, registry, **batch) -> None:
     """Read FILES/DIRS, check every record, queue doubtful cells, and write the export."""
+    fmt = _checked_format(output, fmt)  # before reading: a wrong name should not cost a whole batch
     store, summary = _ingest(paths, registry, **batch)
-    counts = export(((rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)), output, fmt)
+    counts = _export(((rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)), output, fmt)
     click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.errors} issues for review: `jixiao queue`)",
                err=True)
     if summary.outcomes and len(summary.failed) == len(summary.outcomes):
@@ -331,14 +355,16 @@ def serve(host, port, secure_cookies, forwarded_allow_ips) -> None:
 
 
 @main.command("export")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), default="jsonl")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Export file: .jsonl, .csv or .xlsx (the format follows the name).")
+@_format_opt
 @click.option("--only-reviewed", is_flag=True, help="Only records a person has reviewed (no open error left).")
 def export_cmd(output, fmt, only_reviewed) -> None:
     """Write every stored record (with corrections) and the audit trail of review actions."""
+    fmt = _checked_format(output, fmt)
     store = Store()
     items = ((rec, reviewed) for _, rec, reviewed in store.records(only_reviewed=only_reviewed))
-    counts = export(items, output, fmt, audit=store.actions())
+    counts = _export(items, output, fmt, audit=store.audit())
     trail = "the sheet audit" if fmt == "xlsx" else safe(audit_path(output).name)
     click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.reviewed} reviewed); "
                f"review actions in {trail}", err=True)

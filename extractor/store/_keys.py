@@ -52,6 +52,14 @@ class KeyStore:
         return out
 
 
+    def audit(self) -> list[dict]:
+        """The audit trail with each action's record named by its stable id and its file by its batch path."""
+        keys = {r["id"]: record_id(r["sha256"], r["idx"]) for r in self.conn.execute(
+            "SELECT r.id, r.idx, f.sha256 FROM records r JOIN files f ON f.id = r.file_id WHERE f.current = 1"
+            " AND EXISTS (SELECT 1 FROM review_actions a WHERE a.record_id = r.id)").fetchall()}
+        return [{**a, "record_id": keys.get(a["record_id"])} for a in self.actions()]
+
+
 def keyed(record: Record, name: str, sha256: str, also: list[str]) -> Record:
     """The record with its stable id and where its file lies (relative path, hash, other paths of that content)."""
     record.id = record_id(sha256, record.source.table)
