@@ -85,13 +85,19 @@ def _stop_on_sigterm(signum, frame) -> None:
 
 
 def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096,
-            max_pages=1000, follow_links=False, password=None, root=None, **llm):
+            max_pages=1000, follow_links=False, password=None, root=None, convert=False, **llm):
     from tqdm import tqdm
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
     if password:
         os.environ["JIXIAO_PDF_PASSWORD"] = password  # the readers, and the workers they run in, look here
+    if convert:
+        from extractor.readers._convert import CONVERT_ENV, soffice
+
+        if soffice() is None:
+            raise click.UsageError("--convert needs LibreOffice: soffice is not on PATH")
+        os.environ[CONVERT_ENV] = "1"
 
     store = Store()
     extractor = _extractor(store, **llm)
@@ -167,6 +173,8 @@ def _batch_options(f):
         click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
                      help="Folder the files' keys are relative to (default: the one holding every path named)."),
         click.option("--password", help="Password for encrypted PDFs (or set JIXIAO_PDF_PASSWORD)."),
+        click.option("--convert", is_flag=True, help="Convert .doc/.wps/.xls/.et/.rtf files with LibreOffice "
+                     "(soffice) and read the copies; without it they are listed with the command to convert them."),
         click.option("--extractor", "backend", type=click.Choice(["template", "llm", "auto"]), default="template",
                      show_default=True, help="auto: the template reader, and the model only where it cannot map "
                      "a table. The model is any OpenAI-compatible server: OPENAI_API_KEY, OPENAI_BASE_URL."),

@@ -18,7 +18,7 @@ from ._duplicates import link_duplicates
 from ._guard import Limits, Refused, sha256
 from ._pipeline import Extractor, FileResult, TemplateExtractor, display_name, printable
 from ._workers import read_file, read_in_workers
-from .readers import supported_suffixes
+from .readers import LEGACY, supported_suffixes
 from .store import Store
 
 
@@ -88,7 +88,7 @@ class OutsideLink(type(Path())):
 def iter_files(paths: Iterable[Path], follow_links: bool = False) -> Iterator[Path]:
     """Files named directly are always tried (a wrong suffix gets its own message); folders are searched.
     A link inside a folder to a file outside it comes back as an OutsideLink unless `follow_links`."""
-    suffixes = supported_suffixes()
+    suffixes = supported_suffixes() | set(LEGACY)  # legacy files are listed with how to convert them
     for p in paths:
         p = p if isinstance(p, Path) else Path(p)
         if not p.is_dir():

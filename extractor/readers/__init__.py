@@ -1,15 +1,18 @@
-"""Readers by input format, and `file_to_grids`, which picks one by the file's suffix."""
+"""Readers by input format, and `file_to_grids`, which picks one by what the file is (its content, not its name)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ._base import Reader, ReadResult
+from ._convert import converting, read_converted
 from ._docx import DocxReader
 from ._pdf import PdfReader
 from ._scan import ScanReader
+from ._sniff import LEGACY, convert_hint, sniff
+from ._xlsx import XlsxReader
 
-_READERS: list[Reader] = [DocxReader(), PdfReader(), ScanReader()]
+_READERS: list[Reader] = [DocxReader(), XlsxReader(), PdfReader(), ScanReader()]
 
 
 def register(reader: Reader) -> None:
@@ -20,6 +23,17 @@ def supported_suffixes() -> set[str]:
     return {s for r in _READERS for s in r.suffixes}
 
 
+def _reader(kind: str) -> Reader | None:
+    return next((r for r in _READERS if kind in r.suffixes), None)
+
+
+def _read(reader: Reader, path: Path) -> ReadResult:
+    try:
+        return reader.read(path)
+    except Exception as exc:  # a reader bug must not stop the batch; the reason is kept
+        return ReadResult.failed(path, f"could not be read: {type(exc).__name__}: {exc}")
+
+
 def file_to_grids(path: Path) -> ReadResult:
     path = Path(path)
     if not path.exists():
@@ -27,13 +41,17 @@ def file_to_grids(path: Path) -> ReadResult:
     if path.stat().st_size == 0:
         return ReadResult.failed(path, "file is empty (0 bytes)")
     suffix = path.suffix.lower()
-    for reader in _READERS:
-        if suffix in reader.suffixes:
-            try:
-                return reader.read(path)
-            except Exception as exc:  # a reader bug must not stop the batch; the reason is kept
-                return ReadResult.failed(path, f"could not be read: {type(exc).__name__}: {exc}")
-    return ReadResult.failed(path, f"unsupported file type {suffix or '(none)'}")
+    kind = sniff(path) or suffix
+    if kind in LEGACY:
+        if not converting():
+            return ReadResult.failed(path, convert_hint(path, kind))
+        target = "." + LEGACY[kind]
+        return read_converted(path, kind, lambda copy: _read(_reader(target), copy))
+    reader = _reader(kind)
+    if reader is None:
+        return ReadResult.failed(path, f"unsupported file type {suffix or '(none)'}: its content is not a .docx, "
+                                       ".xlsx, PDF or image")
+    return _read(reader, path)
 
 
-__all__ = ["Reader", "ReadResult", "file_to_grids", "register", "supported_suffixes"]
+__all__ = ["LEGACY", "Reader", "ReadResult", "file_to_grids", "register", "sniff", "supported_suffixes"]
