@@ -101,6 +101,19 @@ class CellRef(NamedTuple):
     confidence: float | None = None
 
 
+class Stamp(BaseModel):
+    """How a record was read: a record read with another configuration has another `config`."""
+
+    reader: str  # docx | xlsx | pdf | pdf+ocr | scan, "(converted from .doc)" when LibreOffice converted it
+    extractor: str  # template | llm | auto (template+labels, template+llm)
+    jixiao: str  # the package version
+    vocabulary: str  # hash of the label vocabulary the template reader maps by
+    model: str | None = None
+    prompt_hash: str | None = None
+    schema_hash: str | None = None
+    config: str  # hash of everything above: equal stamps, equal reading
+
+
 def record_id(sha256: str, table: int) -> str:
     """The stable key of a record: the file's content hash and the table's ordinal, whatever the file is called."""
     return f"{sha256[:16]}-{table}"
@@ -129,6 +142,7 @@ class Record(BaseModel):
     issues: list[Issue] = Field(default_factory=list)
     provenance: dict[str, CellRef] = Field(default_factory=dict)
     extractor: str = "template"
+    stamp: Stamp | None = None
     # The indicator fields the form prints (a form with no 分值 column needs no weights); None: not known.
     printed_columns: list[str] | None = None
 

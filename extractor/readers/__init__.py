@@ -29,9 +29,11 @@ def _reader(kind: str) -> Reader | None:
 
 def _read(reader: Reader, path: Path) -> ReadResult:
     try:
-        return reader.read(path)
+        result = reader.read(path)
     except Exception as exc:  # a reader bug must not stop the batch; the reason is kept
         return ReadResult.failed(path, f"could not be read: {type(exc).__name__}: {exc}")
+    result.reader = result.reader or type(reader).__name__.removesuffix("Reader").lower()
+    return result
 
 
 def file_to_grids(path: Path) -> ReadResult:
@@ -46,7 +48,9 @@ def file_to_grids(path: Path) -> ReadResult:
         if not converting():
             return ReadResult.failed(path, convert_hint(path, kind))
         target = "." + LEGACY[kind]
-        return read_converted(path, kind, lambda copy: _read(_reader(target), copy))
+        result = read_converted(path, kind, lambda copy: _read(_reader(target), copy))
+        result.reader = f"{result.reader} (converted from {kind})"
+        return result
     reader = _reader(kind)
     if reader is None:
         return ReadResult.failed(path, f"unsupported file type {suffix or '(none)'}: its content is not a .docx, "
