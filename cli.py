@@ -363,19 +363,41 @@ def serve(host, port, secure_cookies, forwarded_allow_ips) -> None:
 
 
 @main.command("export")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Export file: .jsonl, .csv or .xlsx (the format follows the name).")
 @_format_opt
 @click.option("--only-reviewed", is_flag=True, help="Only records a person has reviewed (no open error left).")
-def export_cmd(output, fmt, only_reviewed) -> None:
+@click.option("--as-gold", "gold_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the reviewed records as DIR/gold.jsonl (the corpus format, expected_issues from the "
+                   "answers) with copies of their source files: a regression set for score.py.")
+def export_cmd(output, fmt, only_reviewed, gold_dir) -> None:
     """Write every stored record (with corrections) and the audit trail of review actions."""
-    fmt = _checked_format(output, fmt)
+    if output is None and gold_dir is None:
+        raise click.UsageError("say where: -o FILE, or --as-gold DIR")
+    fmt = _checked_format(output, fmt) if output is not None else None
     store = Store()
+    if gold_dir is not None:
+        _gold(store, gold_dir)
+    if output is None:
+        return
     items = ((rec, reviewed) for _, rec, reviewed in store.records(only_reviewed=only_reviewed))
     counts = _export(items, output, fmt, audit=store.audit())
     trail = "the sheet audit" if fmt == "xlsx" else safe(audit_path(output).name)
     click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.reviewed} reviewed); "
                f"review actions in {trail}", err=True)
+
+
+def _gold(store: Store, gold_dir: Path) -> None:
+    from extractor._gold import GOLD_NAME, write_gold
+
+    try:
+        counts = write_gold(store, gold_dir)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {safe(gold_dir)}: {safe(exc.strerror or exc)}") from None
+    for problem in counts.problems:
+        click.echo(f"  {safe(problem)}", err=True)
+    click.echo(f"wrote {counts.records} reviewed records ({counts.expected_issues} expected issues) to "
+               f"{safe(gold_dir / GOLD_NAME)} and {counts.files} source files beside it", err=True)
 
 
 if __name__ == "__main__":
