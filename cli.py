@@ -13,8 +13,9 @@ from pathlib import Path
 
 import click
 
-from extractor import FileOutcome, Limits, RunSummary, Store, TemplateExtractor, batch_root, export, iter_files, run
-from extractor._export import ExportError, audit_path, format_for
+from extractor import FileOutcome, Limits, RunSummary, Store, TemplateExtractor, batch_root, iter_files, run
+from extractor._export import ExportError, audit_path
+from extractor._targets import TargetRefused, checked_format, to_database, to_file, to_gold
 
 
 def _registry(path: Path | None) -> list[str] | None:
@@ -138,20 +139,19 @@ _format_opt = click.option("--format", "fmt", type=click.Choice(["jsonl", "csv",
 
 def _checked_format(output: Path, fmt: str | None) -> str:
     try:
-        fmt = format_for(output, fmt)
+        return checked_format(output, fmt)
     except ExportError as exc:
         raise click.UsageError(safe(exc)) from None
-    if not output.parent.is_dir():
-        raise click.UsageError(f"cannot write {safe(output)}: the folder {safe(output.parent)} does not exist")
-    return fmt
 
 
-def _export(items, output: Path, fmt: str, audit=None):
+def _target(write, *args):
+    """Run an export target: a target named wrongly is a usage error, a failure while writing one line."""
     try:
-        return export(items, output, fmt, audit=audit)
-    except (ExportError, OSError) as exc:
-        raise click.ClickException(f"cannot write {safe(output)}: {safe(getattr(exc, 'strerror', None) or exc)}") \
-            from None
+        return write(*args)
+    except TargetRefused as exc:
+        raise click.UsageError(safe(exc)) from None
+    except ExportError as exc:
+        raise click.ClickException(safe(exc)) from None
 
 
 _paths = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
@@ -200,7 +200,7 @@ def extract(paths, output, fmt, registry, **batch) -> None:
     """Read FILES/DIRS, check every record, queue doubtful cells, and write the export."""
     fmt = _checked_format(output, fmt)  # before reading: a wrong name should not cost a whole batch
     store, summary = _ingest(paths, registry, **batch)
-    counts = _export(((rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)), output, fmt)
+    counts = _target(to_file, ((rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)), output, fmt)
     click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.errors} issues for review: `jixiao queue`)",
                err=True)
     if summary.outcomes and len(summary.failed) == len(summary.outcomes):
@@ -370,34 +370,26 @@ def serve(host, port, secure_cookies, forwarded_allow_ips) -> None:
 @click.option("--as-gold", "gold_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write the reviewed records as DIR/gold.jsonl (the corpus format, expected_issues from the "
                    "answers) with copies of their source files: a regression set for score.py.")
-def export_cmd(output, fmt, only_reviewed, gold_dir) -> None:
+@click.option("--to", "db_url", help="A database to write normalised tables into (re-exports update): "
+              "postgresql://user:pass@host/db or sqlite:///FILE.")
+def export_cmd(output, fmt, only_reviewed, gold_dir, db_url) -> None:
     """Write every stored record (with corrections) and the audit trail of review actions."""
-    if output is None and gold_dir is None:
-        raise click.UsageError("say where: -o FILE, or --as-gold DIR")
+    if output is None and gold_dir is None and db_url is None:
+        raise click.UsageError("say where: -o FILE, --to DATABASE-URL or --as-gold DIR")
     fmt = _checked_format(output, fmt) if output is not None else None
     store = Store()
     if gold_dir is not None:
-        _gold(store, gold_dir)
+        for line in _target(to_gold, store, gold_dir):
+            click.echo(safe(line), err=True)
+    if db_url is not None:
+        click.echo(safe(_target(to_database, store, db_url, only_reviewed)), err=True)
     if output is None:
         return
     items = ((rec, reviewed) for _, rec, reviewed in store.records(only_reviewed=only_reviewed))
-    counts = _export(items, output, fmt, audit=store.audit())
+    counts = _target(to_file, items, output, fmt, store.audit())
     trail = "the sheet audit" if fmt == "xlsx" else safe(audit_path(output).name)
     click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.reviewed} reviewed); "
                f"review actions in {trail}", err=True)
-
-
-def _gold(store: Store, gold_dir: Path) -> None:
-    from extractor._gold import GOLD_NAME, write_gold
-
-    try:
-        counts = write_gold(store, gold_dir)
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {safe(gold_dir)}: {safe(exc.strerror or exc)}") from None
-    for problem in counts.problems:
-        click.echo(f"  {safe(problem)}", err=True)
-    click.echo(f"wrote {counts.records} reviewed records ({counts.expected_issues} expected issues) to "
-               f"{safe(gold_dir / GOLD_NAME)} and {counts.files} source files beside it", err=True)
 
 
 if __name__ == "__main__":
