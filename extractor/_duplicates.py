@@ -25,7 +25,7 @@ SOURCE_RANK = {".docx": 0, ".xlsx": 0, ".pdf": 1}
 LINK_NOTE = "the same table in "  # how a disagreement found by linking is told from other readings_disagree
 _KEY_PATHS = {"year": "year", "department": "department", "project": "project_name",
               "budget": "funds.total.annual_budget", "executed": "funds.total.executed"}
-_NOT_COMPARED = {"schema", "id", "source", "issues", "duplicate_of", "provenance"}
+_NOT_COMPARED = {"schema", "id", "source", "issues", "duplicate_of", "provenance", "stamp"}
 NAMED_IN_MESSAGE = 3  # other files a duplicate_record warning names before "and N more"
 
 

@@ -7,22 +7,18 @@ no false alarm.
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from click.testing import CliRunner
-from conftest import EVAL, ROOT
+from conftest import EVAL
+from scorer import SCORER, load_scorer
 
 from cli import main
 
-SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 SETS = sorted(p.parent.name for p in EVAL.glob("*/gold.jsonl") if p.parent.name != "bad")
 
 
 def _score(gold, pred) -> dict:
-    spec = importlib.util.spec_from_file_location("score", SCORER)
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
+    score = load_scorer()
     return score.score(score.load(gold), score.load(pred))[0]
 
 

@@ -3,15 +3,12 @@ and on PostgreSQL when JIXIAO_TEST_PG is set (.ci/run)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
-import uuid
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS_DOCX
-from test_keys import GOAL, edited_docx
+from conftest import CORPUS_DOCX, pg_schema
+from test_keys import offices_archive
 
 from cli import main
 from extractor import Store, run
@@ -32,34 +29,13 @@ def target(request, tmp_path):
                 return conn.execute(sql, params).fetchall()
         yield f"sqlite:///{path}", query
         return
-    base = os.environ.get("JIXIAO_TEST_PG")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the PostgreSQL export tests: .ci/run sets JIXIAO_TEST_PG")
-        pytest.skip("JIXIAO_TEST_PG is not set")
-    import psycopg
+    with pg_schema("x") as url:
+        import psycopg
 
-    schema = f"x_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-
-    def query(sql, params=()):
-        with psycopg.connect(url) as conn:
-            return conn.execute(sql.replace("?", "%s"), params).fetchall()
-    yield url, query
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
-def _archive(tmp_path):
-    root = tmp_path / "archive"
-    for folder in ("区人社局", "区财政局", "备份"):
-        (root / folder).mkdir(parents=True)
-    shutil.copy(CORPUS_DOCX, root / "区人社局" / "自评表.docx")
-    edited_docx(CORPUS_DOCX, root / "区财政局" / "自评表.docx", GOAL, GOAL + "（区财政局）")
-    shutil.copy(CORPUS_DOCX, root / "备份" / "自评表.docx")
-    return root
+        def query(sql, params=()):
+            with psycopg.connect(url) as conn:
+                return conn.execute(sql.replace("?", "%s"), params).fetchall()
+        yield url, query
 
 
 def _counts(query) -> dict[str, int]:
@@ -69,7 +45,7 @@ def _counts(query) -> dict[str, int]:
 def test_two_same_named_files_export_twice_to_the_same_rows(tmp_path, target):
     url, query = target
     runner = CliRunner()
-    assert runner.invoke(main, ["ingest", str(_archive(tmp_path))]).exit_code == 0
+    assert runner.invoke(main, ["ingest", str(offices_archive(tmp_path))]).exit_code == 0
     store = Store()
     item = next(i["id"] for i in store.queue("ambiguous_cell") if i["file"] == "区人社局/自评表.docx")
     assert answer(store, item, "alice", candidate=2).ok

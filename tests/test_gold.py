@@ -3,24 +3,15 @@ a fresh extract scored against that gold differs exactly in the answered fields 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS_DOCX, ROOT
+from conftest import CORPUS_DOCX
+from scorer import SCORER, load_scorer
 
 from cli import main
-
-SCORER = ROOT.parent / "shared" / "eval" / "score.py"
-
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score", SCORER)
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
-    return score
 
 
 # How the test's reviewer answers each kind of item: a new value where the check asks for one, else confirm.
@@ -80,7 +71,7 @@ def test_answered_corpus_as_gold_scores_a_fresh_extract_with_exactly_the_answere
     monkeypatch.setenv("JIXIAO_HOME", str(tmp_path / "fresh"))
     pred = tmp_path / "fresh.jsonl"
     assert runner.invoke(main, ["extract", str(gold_dir), "-o", str(pred)]).exit_code == 0
-    score = _scorer()
+    score = load_scorer()
     golds, preds = score.load(gold_dir / "gold.jsonl"), score.load(pred)
     figures, misses = score.score(golds, preds)
     by_key = {(p["source"]["file"], p["source"]["table"]): p for p in preds}

@@ -33,13 +33,19 @@ def _exported(store: Store, tmp_path: Path) -> list[dict]:
     return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
 
 
-def test_same_named_files_in_two_folders_keep_two_keys_and_copies_are_stored_once(tmp_path):
+def offices_archive(tmp_path: Path) -> Path:
+    """Two offices' 自评表.docx (one goal differs) and a byte-identical backup of the first."""
     root = tmp_path / "archive"
     for folder in ("区人社局", "区财政局", "备份"):
         (root / folder).mkdir(parents=True)
     shutil.copy(CORPUS_DOCX, root / "区人社局" / "自评表.docx")
     edited_docx(CORPUS_DOCX, root / "区财政局" / "自评表.docx", GOAL, GOAL + "（区财政局）")
     shutil.copy(CORPUS_DOCX, root / "备份" / "自评表.docx")  # the same content again: stored once
+    return root
+
+
+def test_same_named_files_in_two_folders_keep_two_keys_and_copies_are_stored_once(tmp_path):
+    root = offices_archive(tmp_path)
     store = Store()
     summary = run([root], store)
     statuses = sorted((o.name, o.status) for o in summary.outcomes)

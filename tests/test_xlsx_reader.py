@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS_DOCX, GOLD, ROOT
+from conftest import CORPUS_DOCX, GOLD
+from scorer import SCORER, load_scorer
 from xlsx_forms import grids_to_xlsx
 
 from cli import main
@@ -17,13 +17,9 @@ from extractor import file_to_grids, file_to_records
 from extractor.readers import sniff
 from extractor.readers._xlsx import shown
 
-SCORER = ROOT.parent / "shared" / "eval" / "score.py"
-
 
 def _score(gold: Path, pred: Path) -> dict:
-    spec = importlib.util.spec_from_file_location("score", SCORER)
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
+    score = load_scorer()
     return score.score(score.load(gold), score.load(pred))[0]
 
 
@@ -45,8 +41,10 @@ def test_the_corpus_as_a_workbook_reads_like_the_docx(tmp_path):
     assert any(r > 1 for r, _ in spans) and any(c > 1 for _, c in spans)  # merged ranges became spans
     assert {c.table for c in first.cells} == {1}  # provenance: the sheet, then its row and column
     as_docx = [r.export() for r in file_to_records(CORPUS_DOCX).records]
-    assert [r.export() for r in file_to_records(book).records] == [
-        {**r, "source": {**r["source"], "file": book.name}} for r in as_docx]
+    as_book = [r.export() for r in file_to_records(book).records]
+    assert {r.pop("stamp")["reader"] for r in as_book} == {"xlsx"}
+    assert {r.pop("stamp")["reader"] for r in as_docx} == {"docx"}
+    assert as_book == [{**r, "source": {**r["source"], "file": book.name}} for r in as_docx]
 
 
 @pytest.mark.skipif(not SCORER.exists(), reason="needs ../shared/eval/score.py beside the checkout")
