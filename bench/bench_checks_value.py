@@ -10,14 +10,21 @@ with the resolutions and checks switched off. This prints both, scored by
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from scorer import load_scorer as _scorer  # noqa: E402  (tests/ holds the shared loader)
+SCORER = ROOT.parent / "shared" / "eval" / "score.py"
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("score", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _records(docs: list[Path], checks: bool) -> list[dict]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # local_model: the test helper that finds SmolLM2's GGUF
 
 from extractor import file_to_grids, grids_to_chunks  # noqa: E402
 from extractor.llm import TableAnswer, chunk_to_grid_text, load_prompt  # noqa: E402
@@ -42,7 +43,7 @@ def _deepseek():
 
 
 def _smollm2():
-    from extractor.llm._local import smollm2_path
+    from local_model import smollm2_path
 
     try:
         from llama_cpp import Llama

@@ -44,7 +44,8 @@ def main() -> None:
         print(f"reader:   {pages / read_s:.1f} pages/s  {grids / read_s:.1f} grids/s  ({read_s:.2f} s; "
               f"per CPU second: {pages / read_cpu:.1f} pages/s)")
         print(f"pipeline: {pages / full_s:.1f} pages/s  {tables / full_s:.1f} tables/s  ({full_s:.2f} s; "
-              f"per CPU second: {tables / full_cpu:.1f} tables/s; read+chunk+extract+check)")
+              f"per CPU second: {pages / full_cpu:.1f} pages/s, {tables / full_cpu:.1f} tables/s; "
+              "read+chunk+extract+check)")
         print(f"peak RSS: {peak:.0f} MiB")
 
 

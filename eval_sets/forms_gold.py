@@ -207,6 +207,8 @@ def make_record(rng, f: dict, form: dict, t_no: int, project: str, probs: list[s
     if "instrunit" in probs:
         unit_name, shown["unit"] = None, INSTRUCTIONS["implementing_unit"]
         exp.append(issue(["implementing_unit"], ["missing_value", "unmapped_cell"]))
+    if "spacedyear" in flags or "noyear" in probs:  # the title does not give the year; the file name does
+        exp.append(issue(["year"], ["missing_value", "unparseable_value"], True))
     name, aim = project.split("：")
     if "code" in flags:  # the budget system's project code glued to the name; the record keeps the name
         shown["project_name"] = f"{REGION[f['dept']]}{f['year'] % 100:02d}T{rng.randint(1, 10**6):012d}{name}"

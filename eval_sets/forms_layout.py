@@ -16,11 +16,13 @@ FORMS = {
                 "actual": "实际完成值", "goal": ("年度目标", "项目年度目标", "年度目标完成情况"),
                 "note": "偏差原因分析及改进措施", "total": "合计"},
     "transfer": {"title": "中央对地方转移支付项目绩效自评表", "head": "transfer", "fund": "transfer", "weight": "分值",
+                 "target": "指标值",
                  "actual": "全年实际值", "goal": ("年度总体目标", "预期目标", "目标实际完成情况"),
                  "note": "未完成原因和改进措施", "total": "总分"},
     "points": {"title": "项目支出绩效自评表", "head": "mof", "fund": "points", "weight": None, "actual": "实际完成值",
                "goal": ("年度总体目标", "预期目标", "实际完成情况"), "note": "偏差原因分析及改进措施", "total": "总分"},
 }
+PLACEHOLDERS = ("bare", "dots", "slash")
 FULL = str.maketrans("0123456789%.", "０１２３４５６７８９％．")
 
 
@@ -42,7 +44,7 @@ def columns(f: dict, form: dict) -> list[tuple[str, str, str | None]]:
     """Indicator columns as (key, header, group header above it or None)."""
     flags = f["flags"]
     grouped = "group" in flags
-    target = [("target", "年度指标值", None)]
+    target = [("target", form.get("target", "年度指标值"), None)]
     if "split" in flags:
         g = "年度指标值" if grouped else None
         target = [("t_op", "指标性质", g), ("t_val", "指标值", g), ("t_unit", "度量单位", g)]
@@ -135,14 +137,14 @@ def indicator_cells(d: dict, i: int, shown: dict, cols: list, pr: Printer) -> di
             "note": shown["note"].get(i, d["note"] or "")}
 
 
-def placeholders(rng, group_rows: int, cols: list) -> list[dict]:
-    """Template rows the clerk left unfilled at the end of a 二级指标 group: `指标N：`, `……`, or a row of `/`."""
-    kind = rng.choice(["bare", "dots", "slash"])
+def placeholders(rng, kind: str, group_rows: int, cols: list) -> list[dict]:
+    """Template rows the clerk left unfilled at the end of a 二级指标 group: `指标N：`, `……`, or a row of `/` or `—`."""
     if kind == "bare":
         return [{"name": f"指标{group_rows + 1}："}] + [{"name": f"指标{group_rows + 2}："}] * (rng.random() < 0.5)
     if kind == "dots":
         return [{"name": "……"}]
-    return [{k: "/" for k, _, _ in cols if k not in ("level1", "level2")}]
+    mark = rng.choice("/—")
+    return [{k: mark for k, _, _ in cols if k not in ("level1", "level2")}]
 
 
 def indicator_rows(rec: dict, shown: dict, f: dict, form: dict, cols: list, rng, pr: Printer) -> tuple[list, list]:
@@ -154,8 +156,9 @@ def indicator_rows(rec: dict, shown: dict, f: dict, form: dict, cols: list, rng,
     rows, merges, start = [], [], 0
     for b, size in enumerate(shown["blocks"]):
         top = len(rows)
-        heads = [(g or h, 1) for _, h, g in cols]
-        if grouped:
+        if grouped:  # a group header (年度指标值) spans its split columns; the others span both header rows
+            heads = [(run[0][2] or run[0][1], len(run)) for _, run in
+                     ((g, list(r)) for g, r in groupby(cols, key=lambda c: c[2] or c[0]))]
             rows.append([(lab_text[b], 1)] + heads)
             rows.append([("", 1)] + [(h if g else "", 1) for _, h, g in cols])
             merges += [(top, top + 1, c + 1) for c, (_, _, g) in enumerate(cols) if not g]
@@ -168,8 +171,9 @@ def indicator_rows(rec: dict, shown: dict, f: dict, form: dict, cols: list, rng,
             for i, d in run:
                 entries.append((shown["level1"].get(i, l1), shown["level2"].get(i, l2),
                                 indicator_cells(d, i, shown, cols, pr)))
-            if "ph" in f["flags"] and rng.random() < 0.35:
-                entries += [(entries[-1][0], entries[-1][1], c) for c in placeholders(rng, len(run), cols)]
+            if "ph" in f["flags"] and rng.random() < 0.35:  # the kinds take turns, so each file has them all
+                kind = PLACEHOLDERS[(rec["source"]["table"] + len(entries)) % 3]
+                entries += [(entries[-1][0], entries[-1][1], c) for c in placeholders(rng, kind, len(run), cols)]
         body = len(rows)
         for c, key in ((1, lambda e: e[0]), (2, lambda e: e[:2])):  # merged 一级/二级 cells
             r = body

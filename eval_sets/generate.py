@@ -388,6 +388,15 @@ def write_gold(path: Path, records: list[dict]) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in merged), encoding="utf-8")
 
 
+def write_sets(sets: dict[str, list[dict]]) -> None:
+    """Each set's gold.jsonl, and a line per set saying what was written."""
+    for name, records in sets.items():
+        write_gold(OUT / name / "gold.jsonl", records)
+        planted = sum(bool(r["expected_issues"]) for r in records)
+        print(f"{name}: {len({r['source']['file'] for r in records})} files, {len(records)} tables, "
+              f"{planted} with planted problems")
+
+
 def main():
     sets = {}
     for f in parse_files(FILES):
@@ -396,11 +405,7 @@ def main():
         sets.setdefault(f["set"], []).extend(write_file(f, folder))
     (OUT / "bad").mkdir(exist_ok=True)
     sets["bad"] = write_bad(OUT / "bad")
-    for name, records in sets.items():
-        write_gold(OUT / name / "gold.jsonl", records)
-        planted = sum(bool(r["expected_issues"]) for r in records)
-        print(f"{name}: {len({r['source']['file'] for r in records})} files, {len(records)} tables, "
-              f"{planted} with planted problems")
+    write_sets(sets)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from docx import Document
 from forms_data import DEPTS, TRANSFER
 from forms_gold import make_record
 from forms_layout import build_rows, form_of
-from generate import SEED, centered, parse_files, put_table, save, write_gold
+from generate import SEED, centered, parse_files, put_table, save, write_sets
 
 OUT = Path(__file__).resolve().parent
 
@@ -38,6 +38,7 @@ forms-labels         enshi-forest-2020      mof      above 万元 l1note,l2suffi
 forms-labels         wuhu-transport-2021    mof      rows2 万元 ops,fullwidth,wan       3 2:l1only
 forms-labels         mianyang-agri-2023     sichuan  line  元   comma,ops,l2suffix,misprint 3 1:wsum
 forms-labels         kunming-edu-2024       yunnan   above 万元 split,ops,fullwidth     3 -
+forms-labels         hefei-edu-2020         mof      above 万元 spacedyear              3 2:noyear
 forms-unfilled       xiangyang-water-2020   mof      above 万元 carry                   4 2:noact 3:noscore+nototal
 forms-unfilled       chengdu-edu-2020       sichuan  line  万元 tail                    3 1:noexec+nototal
 forms-unfilled       dali-water-2024        yunnan   above 万元 split                   3 3:noact+noscore+nototal
@@ -63,10 +64,11 @@ def projects_of(f: dict, rng) -> list[str]:
     return rng.sample(pool, f["tables"])
 
 
-def title_paragraphs(doc, f: dict, form: dict) -> None:
+def title_paragraphs(doc, f: dict, form: dict, probs: list[str]) -> None:
     if f["title"] == "above":
         centered(doc, form["title"])
-        centered(doc, f"（{f['year']}年度）")
+        if "noyear" not in probs:  # spaced-out digits (`2 0 2 0`) as some typesetters print them
+            centered(doc, f"（{' '.join(str(f['year'])) if 'spacedyear' in f['flags'] else f['year']}年度）")
     elif f["title"] == "line":
         centered(doc, f"{f['year']}年度{form['title']}")
 
@@ -117,7 +119,7 @@ def write_file(f: dict, folder: Path, flat_last: bool = False) -> list[dict]:
     for k, (_, rows) in enumerate(tables):
         if k:
             doc.add_page_break()
-        title_paragraphs(doc, f, form)
+        title_paragraphs(doc, f, form, f["problems"].get(k + 1, []))
         if flat_last and k == len(tables) - 1:
             as_paragraphs(doc, rows[0])
         else:
@@ -134,11 +136,7 @@ def main() -> None:
         sets.setdefault(f["set"], []).extend(write_file(f, folder))
     bad = next(parse("bad converted-doc-2020 mof above 万元 - 3"))
     sets["bad"] = write_file(bad | {"dept": "hefei-edu"}, OUT / "bad", flat_last=True)
-    for name, records in sets.items():
-        write_gold(OUT / name / "gold.jsonl", records)
-        planted = sum(bool(r["expected_issues"]) for r in records)
-        print(f"{name}: {len({r['source']['file'] for r in records})} files, {len(records)} tables, "
-              f"{planted} with planted problems")
+    write_sets(sets)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Pillow and numpy in the venv. The .docx files and gold.jsonl come from generate.
 
 import hashlib
 import json
+import os
 import random
 import re
 import subprocess
@@ -31,10 +32,26 @@ from generate import SEED
 from PIL import Image, ImageFilter
 
 OUT = Path(__file__).resolve().parent
-SETS = ("inside-title", "title-above", "alt-grid", "long-tables")
+SETS = ("inside-title", "title-above", "alt-grid", "long-tables", "forms-split-columns", "forms-column-sets",
+        "forms-sichuan", "forms-debris", "forms-labels", "forms-unfilled", "forms-transfer", "forms-report")
+# a table starts with its name and department rows (项目名称; 中央主管部门 where a wrapped 转移支付（项目）名称 is
+# split in the text layer; not a report's budget summary, 序号 | 项目名称 …) and ends with its total row (总分, 合计,
+# or the misprint 分总)
+START = re.compile(r"(?<!序号)项目名称|主管部门")
+END = re.compile(r"总分|合计|分总")
 DPI = 150
 QUALITY = 75
 PINNED = datetime(2024, 6, 1, tzinfo=timezone.utc)
+# only the fonts the PDFs were made with (DejaVu, Noto Sans CJK, LibreOffice's OpenSymbol), with the system's rules:
+# another CJK font on the machine (fonts-wqy-zenhei) would otherwise win the fallback and change every PDF
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/opentype/noto",
+             "/usr/share/fonts/truetype/libreoffice")
+
+
+def fonts_conf(cache: Path) -> str:
+    dirs = "".join(f"<dir>{d}</dir>" for d in FONT_DIRS)
+    return (f'<?xml version="1.0"?><fontconfig>{dirs}<cachedir>{cache}</cachedir>'
+            '<include ignore_missing="yes">/etc/fonts/conf.d</include></fontconfig>')
 
 
 def docx_to_pdfs(docxs: list[Path], profile: Path) -> None:
@@ -42,8 +59,11 @@ def docx_to_pdfs(docxs: list[Path], profile: Path) -> None:
     make the second one silently write nothing)."""
     for docx in docxs:  # so a PDF left by an earlier run cannot pass for a new one
         docx.with_suffix(".pdf").unlink(missing_ok=True)
+    fonts = profile.with_suffix(".fonts.conf")
+    fonts.write_text(fonts_conf(profile.with_suffix(".fontcache")), encoding="utf-8")
     subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(docxs[0].parent), *map(str, docxs)], check=True, capture_output=True)
+                    "--outdir", str(docxs[0].parent), *map(str, docxs)], check=True, capture_output=True,
+                   env=os.environ | {"FONTCONFIG_FILE": str(fonts)})
     for docx in docxs:
         pdf = docx.with_suffix(".pdf")
         if not pdf.exists():
@@ -92,15 +112,15 @@ def pdf_to_scan(pdf: Path) -> Path:
 
 
 def table_pages(pdf: Path) -> list[tuple[int, int]]:
-    """(first page, page of the 总分 row) per table, 1-based. Every table starts a page (page breaks between
-    them), so a page with 项目名称 starts the next table."""
+    """(first page, page of the total row) per table, 1-based. Every table starts a page (page breaks between
+    them), so a page with a name row starts the next table."""
     spans: list[list[int]] = []
     with pdfplumber.open(pdf) as doc:
         for no, page in enumerate(doc.pages, 1):
             text = re.sub(r"\s", "", page.extract_text() or "")
-            if "项目名称" in text:
+            if START.search(text):
                 spans.append([no, 0])
-            if "总分" in text and spans:
+            if END.search(text) and spans:
                 spans[-1][1] = no
     return [(a, b) for a, b in spans]
 

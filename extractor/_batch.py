@@ -157,15 +157,15 @@ class _Run:
 
     def save(self, task: Task, result: FileResult) -> None:
         file_id = self.store.save(task.key, task.name, task.digest, task.size, self.extractor.name, result.status,
-                                  result.reason, result.records, result.grids_json, result.records_json)
+                                  result.reason, result.grids_json, result.packed)
         for key, name in self.reading.pop(task.digest, ("", []))[1]:
             self.store.add_alias(file_id, key, name)
         queued = 0
-        for record in result.records:
-            for issue in record.issues:
-                self.summary.issues[issue.code] += 1
-                queued += issue.severity == "error"
-        self.emit(FileOutcome(task.name, result.status, file_id, len(result.records), queued, result.reason,
+        for record in result.packed:
+            for code, _, severity, *_ in record.issues:
+                self.summary.issues[code] += 1
+                queued += severity == "error"
+        self.emit(FileOutcome(task.name, result.status, file_id, len(result.packed), queued, result.reason,
                               result.warnings))
 
 

@@ -24,6 +24,11 @@ class Box:
 
 @dataclass(slots=True)
 class Cell:
+    """One origin cell. The text and the label key are worked out on first use and kept (a file's
+    chunking and checks ask for them hundreds of thousands of times), also by a grid joined or sliced
+    from this one; they are worked out again when `paragraphs` is given a new list. A reader that edits
+    the list in place does so before anything reads the text."""
+
     row: int
     col: int
     paragraphs: list[str]
@@ -36,16 +41,20 @@ class Cell:
     src_col: int = 0
     box: Box | None = None
     confidence: float | None = None
+    _text_of: list[str] | None = field(default=None, repr=False, compare=False)  # the list _text was made from
+    _text: str = field(default="", repr=False, compare=False)
     _key: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return "\n".join(self.paragraphs).strip()
+        if self._text_of is not self.paragraphs:
+            self._text, self._key, self._text_of = "\n".join(self.paragraphs).strip(), None, self.paragraphs
+        return self._text
 
     @property
     def key(self) -> str:
         """The text as a label: NFKC, no whitespace, so 社会效益\\n指标 matches 社会效益指标."""
-        if self._key is None:
+        if self._key is None or self._text_of is not self.paragraphs:
             self._key = norm_label(self.text)
         return self._key
 
@@ -113,7 +122,7 @@ def stack(grids: list[Grid], index: int) -> Grid:
         for c in g.cells:
             cells.append(
                 Cell(c.row + offset, c.col, c.paragraphs, c.rowspan, c.colspan,
-                     c.table, c.src_row, c.src_col, c.box, c.confidence)
+                     c.table, c.src_row, c.src_col, c.box, c.confidence, c._text_of, c._text, c._key)
             )
         offset += g.n_rows
     return Grid(grids[0].file, index, offset, max(g.n_cols for g in grids), cells, list(grids[0].before))
@@ -126,5 +135,5 @@ def slice_rows(grid: Grid, start: int, stop: int, index: int) -> Grid:
         if start <= c.row < stop:
             span = min(c.rowspan, stop - c.row)
             cells.append(Cell(c.row - start, c.col, c.paragraphs, span, c.colspan,
-                              c.table, c.src_row, c.src_col, c.box, c.confidence))
+                              c.table, c.src_row, c.src_col, c.box, c.confidence, c._text_of, c._text, c._key))
     return Grid(grid.file, index, stop - start, grid.n_cols, cells, list(grid.before) if start == 0 else [])

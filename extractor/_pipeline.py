@@ -13,7 +13,7 @@ from ._resolve import resolve
 from ._stamp import reader_name, stamp
 from ._template import ExtractResult, chunk_to_record, unread_record
 from .readers import ReadResult, file_to_grids
-from .store import grid_to_json
+from .store import PackedRecord, grid_to_json, pack_record
 
 # Issues from reading a cell, or from the batch-level name check: a re-check of one record keeps them.
 READ_CODES = {"ambiguous_cell", "unparseable_value", "misplaced_text", "low_confidence", "extraction_failed",
@@ -45,13 +45,14 @@ class FileResult:
     chunks: list[Chunk] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # tables that could not be mapped
     grids_json: list[tuple[int, str]] = field(default_factory=list)
-    records_json: list[str] = field(default_factory=list)
+    packed: list[PackedRecord] = field(default_factory=list)
 
     def pack(self) -> FileResult:
-        """Serialise for the store here, in the worker: the process that writes the store does only the writing."""
+        """Serialise for the store here, in the worker: the process that writes the store does only the
+        writing, and receives text, not chunks and records to unpickle."""
         self.grids_json = [(c.grid.index, grid_to_json(c.grid)) for c in self.chunks]
-        self.records_json = [r.model_dump_json(by_alias=True) for r in self.records]
-        self.chunks = []
+        self.packed = [pack_record(r) for r in self.records]
+        self.chunks, self.records = [], []
         return self
 
 
@@ -95,7 +96,9 @@ def recheck(record: Record) -> None:
         return
     read_errors = {i.field for i in kept if i.severity == "error" and i.code != "misplaced_text"}
     fresh = [i for i in record_to_issues(record) if not (i.code == "missing_value" and i.field in read_errors)]
-    record.issues = kept + fresh
+    # The file-level judgement of units comes after the table's own questions.
+    units = [i for i in kept if i.code == "unit_suspect"]
+    record.issues = [i for i in kept if i.code != "unit_suspect"] + fresh + units
 
 
 def file_to_records(path: Path, extractor: Extractor | None = None,

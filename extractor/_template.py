@@ -139,6 +139,39 @@ def _unknown_cells(r: CellReader) -> list[tuple[Section, str]]:
     return list(out)
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """Where the form's blocks start and end in the chunk's grid."""
+
+    name: int  # the 项目名称 row: the header block starts here
+    funds: int | None  # the fund block's header row
+    funds_end: int | None  # the first row after the fund block
+    head: int  # the indicator header row
+    end: int  # the first row after the total row
+
+
+def _report_unread(r: CellReader, rows: _Rows, header: dict[str, str | None], goals: dict[str, str | None]) -> None:
+    """Every non-blank cell nothing placed, as an issue: an error on the field it could hold, else a warning."""
+    values = header | goals
+
+    def report(span: range, fields: list[str], field: str, why: str, section: Section | None = None) -> None:
+        # Near fields that were all read, a stray cell is a note; near a blank one, it may be that value.
+        missing = [f for f in fields if values.get(f) is None]
+        severity = "error" if missing or not fields else "warning"
+        _report_left_over(r, span, missing[0] if missing else field, severity, why, section)
+
+    header_end = rows.funds if rows.funds is not None else rows.head
+    report(range(rows.name, header_end), list(HEADER_FIELDS), "record", "a label or value the reader does not know",
+           "header")
+    if rows.funds is not None and rows.funds_end is not None:
+        report(range(rows.funds, rows.funds + 1), [], "funds",
+               "a fund column header the reader does not know; its column is not read", "fund_columns")
+        report(range(rows.funds, rows.funds_end), [], "funds", "in the fund block, not read")
+    goals_start = rows.funds_end if rows.funds_end is not None else rows.name
+    report(range(goals_start, rows.head), list(goals), "record", "text near the goals, not read", "goals")
+    report(range(rows.head, rows.end), [], "indicators", "in the indicator block, not read")
+
+
 def _first_row(r: CellReader, pred, rows: range) -> int | None:
     return next((row for row in rows if pred(row)), None)
 
@@ -165,7 +198,6 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
         fund_label = next((c for c in r.g.row(fund_row) if c.col < min(h.col for h in fund_cols.values())
                            and not is_blank(c.text)), None)
         funds, extras, funds_end = read_funds(r, fund_row, fund_cols, head, _unit(r, fund_label, chunk.before))
-    header_end = fund_row if fund_row is not None else head
     expected, actual = read_goals(r, range(name_row, head))
     header = _header(r, range(name_row, head))
     block = read_indicators(r, head)
@@ -174,18 +206,8 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
         total_weight, total_score = read_totals(r, block.total_row, block.columns)
     end = block.total_row + 1 if block.total_row is not None else r.g.n_rows
     _trailing(r, end)
-    missing_header = [f for f in HEADER_FIELDS if header.get(f) is None]
-    _report_left_over(r, range(name_row, header_end), missing_header[0] if missing_header else "record",
-                      "error" if missing_header else "warning", "a label or value the reader does not know", "header")
-    if fund_row is not None:
-        _report_left_over(r, range(fund_row, fund_row + 1), "funds", "error", "a fund column header the reader does "
-                          "not know; its column is not read", "fund_columns")
-        _report_left_over(r, range(fund_row, funds_end), "funds", "error", "in the fund block, not read")
-    goals_missing = [f for f, v in (("goal_expected", expected), ("goal_actual", actual)) if v is None]
-    _report_left_over(r, range(funds_end if funds_end is not None else name_row, head),
-                      goals_missing[0] if goals_missing else "record",
-                      "error" if goals_missing else "warning", "text near the goals, not read", "goals")
-    _report_left_over(r, range(head, end), "indicators", "error", "in the indicator block, not read")
+    _report_unread(r, _Rows(name_row, fund_row, funds_end, head, end), header, {
+        "goal_expected": expected, "goal_actual": actual})
     record = Record(
         source=Source(file=chunk.file, table=chunk.index),
         year=_year(r, range(name_row), chunk.before),

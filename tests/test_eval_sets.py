@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import EVAL
-from scorer import SCORER, load_scorer
+from conftest import EVAL, load_scorer
 
 from cli import main
 
@@ -22,7 +21,6 @@ def _score(gold, pred) -> dict:
     return score.score(score.load(gold), score.load(pred))[0]
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason="needs ../shared/eval/score.py beside the checkout")
 @pytest.mark.parametrize("suffix", [".docx", ".pdf"])
 @pytest.mark.parametrize("name", SETS)
 def test_eval_set_reads_exactly(name, suffix, tmp_path):

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from click.testing import CliRunner
-from conftest import CORPUS_DOCX
-from scorer import SCORER, load_scorer
+from conftest import CORPUS_DOCX, load_scorer
 
 from cli import main
 
@@ -37,8 +35,8 @@ def _queue(runner: CliRunner) -> list[dict]:
     return items
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason="needs ../shared/eval/score.py beside the checkout")
 def test_answered_corpus_as_gold_scores_a_fresh_extract_with_exactly_the_answered_fields(tmp_path, monkeypatch):
+    score = load_scorer()
     archive = tmp_path / "archive"
     archive.mkdir()
     (archive / CORPUS_DOCX.name).write_bytes(CORPUS_DOCX.read_bytes())
@@ -71,7 +69,6 @@ def test_answered_corpus_as_gold_scores_a_fresh_extract_with_exactly_the_answere
     monkeypatch.setenv("JIXIAO_HOME", str(tmp_path / "fresh"))
     pred = tmp_path / "fresh.jsonl"
     assert runner.invoke(main, ["extract", str(gold_dir), "-o", str(pred)]).exit_code == 0
-    score = load_scorer()
     golds, preds = score.load(gold_dir / "gold.jsonl"), score.load(pred)
     figures, misses = score.score(golds, preds)
     by_key = {(p["source"]["file"], p["source"]["table"]): p for p in preds}

@@ -12,10 +12,10 @@ import os
 
 import pytest
 from conftest import EVAL
+from local_model import MODEL_ALIAS, LocalServer, smollm2_path
 
 from extractor import Store, run
 from extractor.llm import LLMConfig, LLMExtractor, Price
-from extractor.llm._local import MODEL_ALIAS, LocalServer, smollm2_path
 
 pytestmark = pytest.mark.local_llm
 ONE_TABLE = EVAL / "bad" / "自评表 (副本).docx"

@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import CORPUS_DOCX
 from copies import distinct_copy
+from local_model import MODEL_ALIAS
 
 from cli import main
 from extractor import Store, file_to_grids, grids_to_chunks, recheck, resolve
 from extractor.llm import LLMConfig, LLMExtractor, Price
 from extractor.llm._grid_prompt import citable
-from extractor.llm._local import MODEL_ALIAS
 from extractor.llm._verify import _norm
 
 pytestmark = pytest.mark.block_network  # replay needs no socket at all (recording lifts the block)

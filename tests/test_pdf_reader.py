@@ -249,3 +249,38 @@ def test_encrypted_pdf_opens_with_its_password_only(tmp_path, monkeypatch):
     assert right.exit_code == 0, right.output
     first = json.loads((tmp_path / "b.jsonl").read_text("utf-8").splitlines()[0])
     assert first["project_name"] == "招考实习" and first["total_score"] == 86
+
+
+def test_a_full_width_number_broken_over_two_lines_is_one_number():
+    from extractor.readers._pdf_layout import Char, paragraphs
+
+    def line(text: str, base: float) -> list[Char]:
+        return [Char(ch, 100 + 10 * k, 110 + 10 * k, base, 10) for k, ch in enumerate(text)]
+
+    # A 60-point cell: "３." would fit after ２７５, but not the whole rest of the number, ３.２２.
+    assert paragraphs([line("２７５", 20), line("３.２２", 32)], unit=12, right=160) == ["２７５３.２２"]
+    # Two short numbers, each on its own line, stay two values (10 / 9).
+    assert paragraphs([line("10", 20), line("9", 32)], unit=12, right=150) == ["10", "9"]
+
+
+def test_a_new_row_at_the_top_of_a_page_is_not_joined_to_the_last_row_above():
+    from extractor import Cell, Grid
+    from extractor.readers._continue import join_split_row
+
+    def grid(rows: list[list[str]]) -> Grid:
+        cells = [Cell(r, k, [t] if t else [], 1, 1, 1, r, k) for r, row in enumerate(rows) for k, t in enumerate(row)]
+        return Grid("f.pdf", 1, len(rows), len(rows[0]), cells)
+
+    def fills(up: Cell, down: Cell) -> bool:  # the reader's answer: a line of seven characters fills these cells
+        return len(up.text) >= 7
+
+    # The last indicator of page 1 fits; page 2 starts with the next indicator, whose name fills its cell too.
+    above = grid([["服务对象满意度", "≥90%", "10", "9", "采购流程较长导致进度滞后"]])
+    below = grid([["参训人员满意度", "≥90%", "15", "15", ""], ["合计", "", "100", "96", ""]])
+    join_split_row(above, below, fills)
+    assert below.n_rows == 2 and [c.text for c in above.cells][:4] == ["服务对象满意度", "≥90%", "10", "9"]
+    # The rest of a note cut by the break goes back up to its row.
+    above = grid([["服务对象满意度", "≥90%", "10", "9", "采购流程较长导致"]])
+    below = grid([["", "", "", "", "进度滞后"], ["合计", "", "100", "96", ""]])
+    join_split_row(above, below, fills)
+    assert below.n_rows == 1 and above.cells[4].text == "采购流程较长导致进度滞后"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import shutil
@@ -11,16 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
-import pytest
 from click.testing import CliRunner
-from conftest import CORPUS_DOCX, GOLD, ROOT
+from conftest import CORPUS_DOCX, GOLD, load_scorer
 from tables import build
 
 from cli import main
 from extractor import Chunk, Grid, Store, chunk_to_record, file_to_grids, file_to_records, grids_to_chunks, run
 from extractor._grid import slice_rows
-
-SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 
 
 def test_docx_reader_keeps_merges_and_paragraphs():
@@ -57,15 +53,12 @@ def test_corpus_docx_records():
     assert [i.level1 for i in t21.indicators][6:8] == ["效益指标", "效益指标"]
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason="needs ../shared/eval/score.py beside the checkout")
 def test_extract_cli_scores_on_corpus(tmp_path):
     out = tmp_path / "p.jsonl"
     res = CliRunner().invoke(main, ["extract", str(CORPUS_DOCX), "-o", str(out)])
     assert res.exit_code == 0, res.output
     assert "23 tables" in res.output
-    spec = importlib.util.spec_from_file_location("score", SCORER)
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
+    score = load_scorer()
     figures, _ = score.score(score.load(GOLD), score.load(out))
     assert figures["records"] == "23/23"
     assert figures["field_accuracy"] >= 0.998 and figures["silent_errors"] == 0.0

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS_DOCX, GOLD
-from scorer import SCORER, load_scorer
+from conftest import CORPUS_DOCX, GOLD, load_scorer
 from xlsx_forms import grids_to_xlsx
 
 from cli import main
@@ -47,7 +46,6 @@ def test_the_corpus_as_a_workbook_reads_like_the_docx(tmp_path):
     assert as_book == [{**r, "source": {**r["source"], "file": book.name}} for r in as_docx]
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason="needs ../shared/eval/score.py beside the checkout")
 def test_the_corpus_as_a_workbook_scores_like_the_docx(tmp_path):
     book = grids_to_xlsx(file_to_grids(CORPUS_DOCX).grids, tmp_path / "songjiang-hrss-2020.xlsx")
     out = tmp_path / "p.jsonl"

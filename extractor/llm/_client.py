@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ._cost import Price, Usage, price_for
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(ValueError):
@@ -139,6 +144,32 @@ def _short(exc: BaseException) -> str:
     return str(exc)[:500]
 
 
+_quiet_lock = threading.Lock()
+_quiet_calls = 0
+_saved_level = logging.NOTSET
+
+
+@contextmanager
+def _instructor_quiet() -> Iterator[None]:
+    """instructor logs every failed attempt at ERROR; during our calls each failure is an outcome with its
+    reason instead. Only while a call runs (counted across the --concurrency threads): the process's own
+    use of instructor, before and after, logs as configured."""
+    global _quiet_calls, _saved_level
+    instructor_log = logging.getLogger("instructor")
+    with _quiet_lock:
+        if _quiet_calls == 0:
+            _saved_level = instructor_log.level
+            instructor_log.setLevel(logging.CRITICAL)
+        _quiet_calls += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_calls -= 1
+            if _quiet_calls == 0:
+                instructor_log.setLevel(_saved_level)
+
+
 class LLMClient:
     def __init__(self, config: LLMConfig) -> None:
         try:
@@ -146,8 +177,6 @@ class LLMClient:
             import openai
         except ImportError:
             raise ConfigError("the LLM backend needs its extra: pip install 'jixiao[llm]'") from None
-        # instructor logs every failed attempt at ERROR; here each failure is an outcome with its reason instead.
-        logging.getLogger("instructor").setLevel(logging.CRITICAL)
         self.config = config
         self._openai = openai.OpenAI(api_key=config.api_key or "none", base_url=config.base_url,
                                      timeout=config.timeout, max_retries=0)
@@ -180,15 +209,17 @@ class LLMClient:
                             retry=retry_if_exception(lambda e: _transport_fault(e) is not None))
         answer, error, transient, unavailable = None, "", False, False
         try:
-            for attempt in retrying:
-                with attempt:
-                    answer = self._client.create(
-                        model=cfg.model, response_model=response_model, messages=[dict(m) for m in messages],
-                        context=context, max_retries=cfg.reasks, hooks=hooks, max_tokens=max_tokens or cfg.max_tokens,
-                        temperature=0)
+            with _instructor_quiet():
+                for attempt in retrying:
+                    with attempt:
+                        answer = self._client.create(
+                            model=cfg.model, response_model=response_model, messages=[dict(m) for m in messages],
+                            context=context, max_retries=cfg.reasks, hooks=hooks,
+                            max_tokens=max_tokens or cfg.max_tokens, temperature=0)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the chunk, never a crash
             error, transient = _describe(exc, cfg), _transport_fault(exc) is not None
             unavailable = _unavailable(exc) is not None
+            log.debug("model call failed: %s", error, exc_info=True)
         usage.cost = cfg.price.cost(usage.input_tokens, usage.output_tokens)
         usage.failed = int(answer is None)
         return Outcome(answer, usage, error, transient or unavailable, unavailable)

@@ -13,19 +13,25 @@ import hashlib
 import os
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._chunk import Chunk
 from .._grid import Cell
 from .._values import clean, is_blank
 
-PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
 BREAK = "\\n"
 
 
-def prompts_dir() -> Path:
-    """$JIXIAO_PROMPTS, for trying a prompt without touching the shipped files."""
-    return Path(os.environ.get("JIXIAO_PROMPTS") or PROMPTS)
+def prompts_dir() -> Traversable:
+    """The prompts shipped in the package (extractor/prompts, a link to the top-level prompts/ folder, so
+    an installed wheel carries them), or $JIXIAO_PROMPTS, for trying a prompt without touching them."""
+    override = os.environ.get("JIXIAO_PROMPTS")
+    return Path(override) if override else resources.files("extractor") / "prompts"
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class Prompt:
 
 
 @cache
-def _load(folder: Path, name: str) -> Prompt:
+def _load(folder: Traversable, name: str) -> Prompt:
     return Prompt((folder / f"{name}_system.md").read_text("utf-8").strip(),
                   (folder / f"{name}_user.md").read_text("utf-8").strip())
 

@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import logging
+from importlib import import_module
 from pathlib import Path
 
 from ._base import Reader, ReadResult
 from ._convert import converting, read_converted
-from ._docx import DocxReader
-from ._pdf import PdfReader
-from ._scan import ScanReader
 from ._sniff import LEGACY, convert_hint, sniff
-from ._xlsx import XlsxReader
 
-_READERS: list[Reader] = [DocxReader(), XlsxReader(), PdfReader(), ScanReader()]
+log = logging.getLogger(__name__)
+
+
+class OnDemand(Reader):
+    """A reader imported with the first file it reads. OpenCV and onnxruntime (scans) take a second to
+    load, lxml and pdfium a twentieth: a command that reads nothing, like `jixiao queue`, pays for none,
+    and a .docx batch never loads the OCR. (A text PDF's scanned pages import the scan reader the same way.)"""
+
+    def __init__(self, module: str, name: str, suffixes: tuple[str, ...]) -> None:
+        self.module, self.name, self.suffixes = module, name, suffixes
+        self._reader: Reader | None = None
+
+    def load(self) -> Reader:
+        if self._reader is None:
+            self._reader = getattr(import_module(self.module, __name__), self.name)()
+        return self._reader
+
+    def read(self, path: Path) -> ReadResult:
+        return self.load().read(path)
+
+
+_READERS: list[Reader] = [
+    OnDemand("._docx", "DocxReader", (".docx",)),
+    OnDemand("._xlsx", "XlsxReader", (".xlsx", ".xlsm")),
+    OnDemand("._pdf", "PdfReader", (".pdf",)),
+    OnDemand("._scan", "ScanReader", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")),
+]
 
 
 def register(reader: Reader) -> None:
@@ -31,8 +55,10 @@ def _read(reader: Reader, path: Path) -> ReadResult:
     try:
         result = reader.read(path)
     except Exception as exc:  # a reader bug must not stop the batch; the reason is kept
+        log.exception("%s: the %s reader failed", path, path.suffix.lower())
         return ReadResult.failed(path, f"could not be read: {type(exc).__name__}: {exc}")
-    result.reader = result.reader or type(reader).__name__.removesuffix("Reader").lower()
+    name = getattr(reader, "name", type(reader).__name__)
+    result.reader = result.reader or name.removesuffix("Reader").lower()
     return result
 
 
@@ -58,4 +84,4 @@ def file_to_grids(path: Path) -> ReadResult:
     return _read(reader, path)
 
 
-__all__ = ["LEGACY", "Reader", "ReadResult", "file_to_grids", "register", "sniff", "supported_suffixes"]
+__all__ = ["LEGACY", "OnDemand", "Reader", "ReadResult", "file_to_grids", "register", "sniff", "supported_suffixes"]

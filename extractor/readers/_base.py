@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 from .._grid import Grid
 
@@ -34,7 +33,7 @@ class ReadResult:
 class Reader:
     """Turns one file into cell grids in reading order."""
 
-    suffixes: ClassVar[tuple[str, ...]] = ()
+    suffixes: tuple[str, ...] = ()
 
     def read(self, path: Path) -> ReadResult:
         raise NotImplementedError

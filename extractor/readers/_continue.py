@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .._grid import Cell, Grid
+from .._values import parse_number
 from ._pdf_layout import join_wrap
 
 
@@ -39,6 +40,12 @@ def continue_columns(a: Grid, b: Grid, a_xs: list[int], b_xs: list[int], tol: in
     return True
 
 
+def _whole_numbers(up: Cell, down: Cell) -> bool:
+    """Both cells hold a number that fitted its line: a weight or score under another is a new row, never
+    the rest of one (a number that runs on over the break is a wrap, which the caller has seen)."""
+    return all(parse_number(c.paragraphs).ok and parse_number(c.paragraphs).value is not None for c in (up, down))
+
+
 def join_split_row(a: Grid, b: Grid, wrapped: Callable[[Cell, Cell], bool]) -> None:
     """A row cut by the page break: b's first row holds only the rest of the text of a's last row, some
     piece going on from a line of text that filled its cell above (`wrapped(upper, lower)`, which each
@@ -56,14 +63,15 @@ def join_split_row(a: Grid, b: Grid, wrapped: Callable[[Cell, Cell], bool]) -> N
         elif up is not None and up.paragraphs and up.rowspan == c.rowspan == 1:
             fitted = True  # (an empty cell under a merged label is only the merge going on)
     cut = [wrapped(up, c) for up, c in pairs]
-    if not (pairs and fitted and any(cut)):
+    if not (pairs and fitted and any(cut)) or any(_whole_numbers(up, c) and not joins for (up, c), joins in
+                                                  zip(pairs, cut)):
         return
     for (up, c), joins in zip(pairs, cut):
         if joins:
-            up.paragraphs[-1] = join_wrap(up.paragraphs[-1], c.paragraphs[0])
-            up.paragraphs += c.paragraphs[1:]
+            # New lists, not edits in place: a cell's cached text follows its paragraphs list.
+            up.paragraphs = [*up.paragraphs[:-1], join_wrap(up.paragraphs[-1], c.paragraphs[0]), *c.paragraphs[1:]]
         else:
-            up.paragraphs += c.paragraphs
+            up.paragraphs = up.paragraphs + c.paragraphs
         if up.confidence is not None or c.confidence is not None:
             up.confidence = min(v for v in (up.confidence, c.confidence) if v is not None)
     dropped = [c for c in b.cells if c.row == 0 and c.rowspan == 1]

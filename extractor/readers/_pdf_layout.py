@@ -6,6 +6,7 @@ touches a PDF file, so the rules of thumb can be tested on hand-made shapes.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from .._grid import Box, Cell
@@ -211,7 +212,8 @@ def _head_width(line: list[Char]) -> float:
     not before a closing or after an opening punctuation mark)."""
     end = 1
     while end < len(line):
-        p, c = line[end - 1].text, line[end].text
+        # Full-width digits and letters (２７５３.２２) are one number too, though a typesetter may break them.
+        p, c = unicodedata.normalize("NFKC", line[end - 1].text), unicodedata.normalize("NFKC", line[end].text)
         latin = p.isascii() and c.isascii() and " " not in (p, c)
         if not (latin or p in _NO_LINE_END or c in _NO_LINE_START or p in _QUOTES or c in _QUOTES):
             break

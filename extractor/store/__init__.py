@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .._answers import with_answers
@@ -16,7 +17,7 @@ from .._record import Record
 from ._db import Database, is_postgres
 from ._keys import KeyStore, keyed
 from ._migrate import migrate
-from ._review import ReviewStore, now
+from ._review import IssueRow, ReviewStore, issue_row, now
 from ._users import UserStore
 
 
@@ -33,6 +34,22 @@ def grid_to_json(grid: Grid) -> str:
               "box": [c.box.x0, c.box.top, c.box.x1, c.box.bottom] if c.box else None,
               "conf": c.confidence} for c in grid.cells]
     return json.dumps({"rows": grid.n_rows, "cols": grid.n_cols, "cells": cells}, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class PackedRecord:
+    """A record as the store writes it, made where it was read (a worker process): the process that
+    writes the store neither serialises records nor receives them as objects, which cost more to
+    pickle across the pipe than to read."""
+
+    table: int
+    data: str  # the record's JSON, as stored and exported
+    issues: list[IssueRow]
+
+
+def pack_record(record: Record) -> PackedRecord:
+    issues = [issue_row(i) for i in record.issues]
+    return PackedRecord(record.source.table, record.model_dump_json(by_alias=True), issues)
 
 
 def db_target(path: Path | str | None = None) -> str | Path:
@@ -69,26 +86,27 @@ class Store(ReviewStore, UserStore, KeyStore):
         return row["id"] if row else None
 
     def save(self, path: str, name: str, sha256: str, size: int, extractor: str, status: str, reason: str,
-             records: list[Record], grids: list[tuple[int, str]], records_json: list[str]) -> int:
+             grids: list[tuple[int, str]], records: list[PackedRecord]) -> int:
         """Store one file's outcome in one transaction; a failure never replaces stored records.
         Grids and records come serialised (FileResult.pack) so that workers, not this process, pay for it."""
+        at = now()
         with self.conn:
             if status == "ok":
                 self.conn.execute("UPDATE files SET current = 0 WHERE path = ?", (path,))
             file_id = self.conn.insert(
                 "INSERT INTO files (path, name, sha256, size, status, reason, n_tables, extractor, read_at, current)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (path, name, sha256, size, status, reason, len(records), extractor, now(), int(status == "ok")))
+                (path, name, sha256, size, status, reason, len(records), extractor, at, int(status == "ok")))
             chunk_ids = {}
             for index, grid_json in grids:
                 chunk_ids[index] = self.conn.insert(
                     "INSERT INTO chunks (file_id, idx, grid) VALUES (?, ?, ?)", (file_id, index, grid_json))
-            for record, data in zip(records, records_json, strict=True):
+            for record in records:
                 rid = self.conn.insert(
                     "INSERT INTO records (file_id, chunk_id, idx, data, updated_at) VALUES (?, ?, ?, ?, ?)",
-                    (file_id, chunk_ids.get(record.source.table), record.source.table, data, now()))
+                    (file_id, chunk_ids.get(record.table), record.table, record.data, at))
                 for issue in record.issues:
-                    self.insert_issue(rid, issue)
+                    self.insert_issue(rid, issue, at)
         return file_id
 
     def records(self, file_ids: list[int] | None = None, only_reviewed: bool = False,
@@ -113,4 +131,4 @@ class Store(ReviewStore, UserStore, KeyStore):
                 yield r["id"], with_answers(record, answers.get(r["id"], [])), bool(r["reviewed"])
 
 
-__all__ = ["Database", "Store", "data_dir", "db_target", "grid_to_json"]
+__all__ = ["Database", "PackedRecord", "Store", "data_dir", "db_target", "grid_to_json", "pack_record"]

@@ -22,14 +22,22 @@ def _candidates(issue: Issue) -> str | None:
     return json.dumps(issue.candidates, default=str, ensure_ascii=False) if issue.candidates else None
 
 
+IssueRow = tuple[str, str, str, str, "str | None"]  # code, field, severity, message, candidates (JSON)
+
+
+def issue_row(issue: Issue) -> IssueRow:
+    """An issue as the columns of its row in the issues mirror."""
+    return issue.code, issue.field, issue.severity, issue.message, _candidates(issue)
+
+
 class ReviewStore:
     conn: Database
 
-    def insert_issue(self, record_id: int, issue: Issue) -> int:
+    def insert_issue(self, record_id: int, issue: Issue | IssueRow, at: str | None = None) -> int:
+        row = issue if isinstance(issue, tuple) else issue_row(issue)
         return self.conn.insert(
             "INSERT INTO issues (record_id, code, field, severity, message, candidates, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (record_id, issue.code, issue.field, issue.severity, issue.message, _candidates(issue), now()))
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", (record_id, *row, at or now()))
 
     def queue(self, code: str | None = None, file: str | None = None,
               project: str | None = None) -> list[dict[str, Any]]:

