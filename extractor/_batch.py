@@ -195,6 +195,7 @@ def run(paths: Iterable[Path], store: Store, extractor: Extractor | None = None,
     else:
         for task in tasks:
             job.save(task, read_file(task.path, extractor, registry, limits))
-    summary.linked = link_duplicates(store)
+    if any(o.status == "ok" for o in summary.outcomes):  # nothing read, nothing to link afresh
+        summary.linked = link_duplicates(store)
     summary.seconds = time.perf_counter() - start
     return summary
