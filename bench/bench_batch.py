@@ -15,7 +15,6 @@ import argparse
 import hashlib
 import os
 import resource
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -27,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "eval_sets"
 CORPUS = EVAL / "songjiang-hrss-2020"
+sys.path.insert(0, str(ROOT / "tests"))
+from copies import distinct_copy  # noqa: E402  (identical files would be stored once: each copy differs)
 
 
 def build_archive(folder: Path, tables: int, pdf_share: float) -> tuple[int, int]:
@@ -38,7 +39,7 @@ def build_archive(folder: Path, tables: int, pdf_share: float) -> tuple[int, int
     while total < tables:
         use_pdf = len(sources) > 1 and (files % round(1 / pdf_share) == 0)
         src, n = sources[1] if use_pdf else sources[0]
-        shutil.copy(src, folder / f"{files:05d}{src.suffix}")
+        distinct_copy(src, folder / f"{files:05d}{src.suffix}")
         total += n
         files += 1
     return files, total

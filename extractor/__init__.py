@@ -3,7 +3,7 @@
 The public API, re-exported in one place; the modules behind it are private.
 """
 
-from ._batch import FileOutcome, RunSummary, iter_files, run
+from ._batch import FileOutcome, RunSummary, batch_root, iter_files, run
 from ._checks import record_to_issues
 from ._chunk import Chunk, grids_to_chunks
 from ._export import export
@@ -19,6 +19,6 @@ from .store import Store, data_dir
 __all__ = [
     "SCHEMA", "Box", "Cell", "CellRef", "Chunk", "ExtractResult", "Extractor", "FileOutcome", "FileResult",
     "FundRow", "Funds", "Grid", "Indicator", "Issue", "Limits", "ReadResult", "Record", "RunSummary", "Source", "Store",
-    "TemplateExtractor", "chunk_to_record", "data_dir", "export", "file_to_grids", "file_to_records",
+    "TemplateExtractor", "batch_root", "chunk_to_record", "data_dir", "export", "file_to_grids", "file_to_records",
     "grids_to_chunks", "iter_files", "recheck", "record_to_issues", "resolve", "run",
 ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
@@ -22,46 +21,41 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ._record import FUND_COLUMNS, FUND_ROWS, Record
+from ._export_columns import AUDIT_COLUMNS, INDICATOR_COLUMNS, RECORD_COLUMNS, audit_rows, record_row
+from ._export_xlsx import write_xlsx
+from ._record import Record
 
-RECORD_COLUMNS = ["file", "table", "year", "project_name", "department", "implementing_unit", "amount_unit",
-                  *[f"{r}.{c}" for r in FUND_ROWS for c in FUND_COLUMNS],
-                  "goal_expected", "goal_actual", "total_weight", "total_score", "reviewed", "open_errors"]
-INDICATOR_COLUMNS = ["level1", "level2", "name", "target", "actual", "weight", "score", "note"]
-AUDIT_COLUMNS = ["file", "table", "item", "action", "code", "field", "old_value", "new_value", "who", "at",
-                 "undone_at"]
-XLSX_SHEETS = {"records": RECORD_COLUMNS, "indicators": ["file", "table", "row", *INDICATOR_COLUMNS],
-               "issues": ["file", "table", "code", "field", "severity", "message", "candidates"]}
-
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 # What spreadsheets treat as the start of a formula (OWASP's list), at the start or after leading blanks.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Control characters an XLSX cannot hold: shown as \xNN rather than refused (openpyxl would raise).
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 Items = Iterable[tuple[Record, bool]]
 
 
+class ExportError(Exception):
+    """An export that cannot be written, with the reason a person can act on."""
+
+
+def format_for(out: Path, fmt: str | None = None) -> str:
+    """The format an export path asks for by its extension; a --format that contradicts it, or an unknown
+    extension, is refused rather than written in a format the name does not promise."""
+    by_name = FORMATS.get(Path(out).suffix.lower())
+    if fmt is None and by_name is None:
+        known = ", ".join(FORMATS)
+        raise ExportError(f"cannot tell the export format of {Path(out).name}: name it {known}, or pass --format")
+    if fmt is not None and by_name is not None and fmt != by_name:
+        raise ExportError(f"--format {fmt} does not match the name {Path(out).name} ({by_name})")
+    return fmt or by_name
+
+
 def neutralise(value: Any) -> Any:
-    """A CSV value that no spreadsheet runs: text starting like a formula gets a leading `'`; numbers stay numbers."""
+    """A CSV value that no spreadsheet runs: text starting like a formula gets a leading `'`; numbers stay numbers;
+    booleans as true/false, as importers read them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)):
         return "'" + value
     return value
-
-
-def record_row(data: dict[str, Any], reviewed: bool) -> dict[str, Any]:
-    row = {"file": data["source"]["file"], "table": data["source"]["table"]}
-    for key in RECORD_COLUMNS[2:7] + ["goal_expected", "goal_actual", "total_weight", "total_score"]:
-        row[key] = data.get(key)
-    for r in FUND_ROWS:
-        for c in FUND_COLUMNS:
-            row[f"{r}.{c}"] = data["funds"][r][c]
-    row["reviewed"] = reviewed
-    row["open_errors"] = sum(1 for i in data["issues"] if i["severity"] == "error")
-    return row
-
-
-def audit_rows(actions: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    return ({c: a.get(c) for c in AUDIT_COLUMNS} for a in actions)
 
 
 def audit_path(out: Path) -> Path:
@@ -96,47 +90,6 @@ def write_csv_audit(actions: list[dict[str, Any]], f: IO[str]) -> None:
 
 def write_jsonl_audit(actions: list[dict[str, Any]], f: IO[str]) -> None:
     f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in audit_rows(actions))
-
-
-def _xlsx_row(ws, values: Iterable[Any]) -> list[Any]:
-    """Text as explicit string cells: never a formula (`=…`) nor an error code (`#N/A`), whatever it says."""
-    from openpyxl.cell import WriteOnlyCell
-
-    row = []
-    for value in values:
-        if isinstance(value, str):
-            cell = WriteOnlyCell(ws, _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", value))
-            cell.data_type = "s"
-            value = cell
-        row.append(value)
-    return row
-
-
-def write_xlsx(items: Items, path: Path, audit: list[dict[str, Any]] | None = None) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)  # rows stream to disk: an archive-sized export stays small in memory
-    ws = {}
-    for title, columns in {**XLSX_SHEETS, **({"audit": AUDIT_COLUMNS} if audit is not None else {})}.items():
-        ws[title] = wb.create_sheet(title)
-        ws[title].append(columns)
-    try:
-        for record, reviewed in items:
-            data = record.export()
-            src = (data["source"]["file"], data["source"]["table"])
-            row = record_row(data, reviewed)
-            ws["records"].append(_xlsx_row(ws["records"], (row[c] for c in RECORD_COLUMNS)))
-            for n, ind in enumerate(data["indicators"], 1):
-                ws["indicators"].append(_xlsx_row(ws["indicators"], [*src, n, *[ind[k] for k in INDICATOR_COLUMNS]]))
-            for issue in data["issues"]:
-                ws["issues"].append(_xlsx_row(ws["issues"], [
-                    *src, issue["code"], issue["field"], issue["severity"], issue["message"],
-                    json.dumps(issue.get("candidates"), ensure_ascii=False, default=str)]))
-        for row in audit_rows(audit or []):
-            ws["audit"].append(_xlsx_row(ws["audit"], (row[c] for c in AUDIT_COLUMNS)))
-    finally:
-        # Saving is also how openpyxl removes its per-sheet temporary files; a failed export's file is discarded.
-        wb.save(path)
 
 
 @dataclass
@@ -194,11 +147,15 @@ def export(items: Items, out: Path, fmt: str = "jsonl", audit: list[dict[str, An
     """Write the records (corrected values as stored, each marked reviewed or not) and, given one, the audit trail.
     Records stream through: nothing holds the whole archive."""
     out = Path(out)
+    if not out.parent.is_dir():
+        raise ExportError(f"cannot write {out}: the folder {out.parent} does not exist")
+    if fmt not in ("jsonl", "csv", "xlsx"):
+        raise ExportError(f"unknown export format {fmt!r}: jsonl, csv or xlsx")
     counts = ExportCounts()
     staged = _Staged()
     try:
         if fmt == "xlsx":
-            write_xlsx(_counted(items, counts), staged.path(out), audit)
+            write_xlsx(_counted(items, counts), staged.path(out), audit, lambda d, r: record_row(d, r))
         else:
             write, write_audit = TEXT_WRITERS[fmt]
             with ExitStack() as stack:

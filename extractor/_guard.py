@@ -78,13 +78,19 @@ def check_contents(path: Path, limits: Limits) -> str:
             if declared > limits.unpacked_mb * MIB:
                 return (f"its parts declare {declared / MIB:.0f} MiB unpacked, over the {limits.unpacked_mb} MiB "
                         "limit (a zip bomb?): not read")
-        elif path.suffix.lower() == ".pdf":
+        elif path.suffix.lower() == ".pdf" or _is_pdf(path):
             pages = _pdf_pages(path)
             if pages > limits.pages:
                 return f"{pages} pages is over the {limits.pages}-page budget per file: not read"
     except (OSError, zipfile.BadZipFile):
         return ""  # the reader says what is wrong with it, in its own words
     return ""
+
+
+def _is_pdf(path: Path) -> bool:
+    from .readers._sniff import sniff  # what the reader will take it for, whatever its name
+
+    return sniff(path) == ".pdf"
 
 
 def _pdf_pages(path: Path) -> int:

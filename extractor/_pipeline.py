@@ -10,6 +10,7 @@ from ._checks import record_to_issues
 from ._chunk import Chunk, reads_like_table, sort_tables
 from ._record import Issue, Record, Source
 from ._resolve import resolve
+from ._stamp import reader_name, stamp
 from ._template import ExtractResult, chunk_to_record, unread_record
 from .readers import ReadResult, file_to_grids
 from .store import PackedRecord, grid_to_json, pack_record
@@ -17,7 +18,7 @@ from .store import PackedRecord, grid_to_json, pack_record
 # Issues from reading a cell, or from the batch-level name check: a re-check of one record keeps them.
 READ_CODES = {"ambiguous_cell", "unparseable_value", "misplaced_text", "low_confidence", "extraction_failed",
               "name_mismatch", "value_not_in_cell", "goal_indicator_mismatch", "unmapped_cell", "unit_suspect",
-              "readings_disagree"}
+              "readings_disagree", "duplicate_record"}
 
 
 class Extractor(Protocol):
@@ -128,8 +129,11 @@ def file_to_records(path: Path, extractor: Extractor | None = None,
             record = unread_record(chunk, extracted.reason)
         if "extractor" not in record.model_fields_set:  # the LLM backend tags model and prompt itself
             record.extractor = extractor.name
+        record.stamp = stamp(reader_name(read.reader, chunk), record.extractor)
         result.records.append(record)
-    result.records += loose_tables(read, len(chunks))
+    for loose in loose_tables(read, len(chunks)):
+        loose.stamp = stamp(read.reader, extractor.name)
+        result.records.append(loose)
     result.warnings += [i.message for r in result.records[len(chunks):] for i in r.issues]
     resolve(result.records, registry, display_name(path))
     for record in result.records:

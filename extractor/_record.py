@@ -30,6 +30,11 @@ AMOUNT_COLUMNS = ("initial_budget", "annual_budget", "executed")
 class Source(BaseModel):
     file: str
     table: int
+    # Set from the store when a record is read back: the path relative to the batch root, the file's content
+    # hash, and the other paths of files with the same content (stored once).
+    path: str | None = None
+    sha256: str | None = None
+    also: list[str] = Field(default_factory=list)
 
 
 class FundRow(BaseModel):
@@ -77,6 +82,11 @@ class Issue(BaseModel):
     # A resolution keeps what the table printed, so a reviewer can see what was changed.
     original: Any = None
     resolved: bool = False
+    # Filled in for the export of a resolved issue: the value now in the field, and who settled it when
+    # ("jixiao" for what the table itself settled), so an export alone tells the story.
+    value: Any = None
+    resolved_by: str | None = None
+    resolved_at: str | None = None
 
 
 class CellRef(NamedTuple):
@@ -91,11 +101,32 @@ class CellRef(NamedTuple):
     confidence: float | None = None
 
 
+class Stamp(BaseModel):
+    """How a record was read: a record read with another configuration has another `config`."""
+
+    reader: str  # docx | xlsx | pdf | pdf+ocr | scan, "(converted from .doc)" when LibreOffice converted it
+    extractor: str  # template | llm | auto (template+labels, template+llm)
+    jixiao: str  # the package version
+    vocabulary: str  # hash of the label vocabulary the template reader maps by
+    model: str | None = None
+    prompt_hash: str | None = None
+    schema_hash: str | None = None
+    config: str  # hash of everything above: equal stamps, equal reading
+
+
+def record_id(sha256: str, table: int) -> str:
+    """The stable key of a record: the file's content hash and the table's ordinal, whatever the file is called."""
+    return f"{sha256[:16]}-{table}"
+
+
 class Record(BaseModel):
     model_config = ConfigDict(validate_assignment=False)
 
     schema_: str = Field(SCHEMA, alias="schema", serialization_alias="schema")
+    id: str | None = None
     source: Source
+    # The id of the primary record when the same table is in another file of the archive (a .docx and its PDF).
+    duplicate_of: str | None = None
     year: int | None = None
     project_name: str | None = None
     department: str | None = None
@@ -111,6 +142,7 @@ class Record(BaseModel):
     issues: list[Issue] = Field(default_factory=list)
     provenance: dict[str, CellRef] = Field(default_factory=dict)
     extractor: str = "template"
+    stamp: Stamp | None = None
     # The indicator fields the form prints (a form with no 分值 column needs no weights); None: not known.
     printed_columns: list[str] | None = None
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import click
 
-from extractor import FileOutcome, Limits, RunSummary, Store, TemplateExtractor, export, iter_files, run
-from extractor._export import audit_path
+from extractor import FileOutcome, Limits, RunSummary, Store, TemplateExtractor, batch_root, iter_files, run
+from extractor._export import ExportError, audit_path
+from extractor._targets import TargetRefused, checked_format, to_database, to_file, to_gold
 
 
 def _registry(path: Path | None) -> list[str] | None:
@@ -40,6 +41,8 @@ def _line(outcome: FileOutcome) -> str:
     name = safe(outcome.name)
     if outcome.status == "failed":
         return f"FAILED  {name}: {safe(outcome.reason)}"
+    if outcome.status == "duplicate":
+        return f"dup     {name}: {safe(outcome.reason)}"
     verb = "skipped (already done)" if outcome.status == "skipped" else (
         f"{outcome.tables} tables, {outcome.queued} issues queued for review")
     return "\n".join([f"ok      {name}: {verb}"] + [f"        {name}: {safe(w)}" for w in outcome.warnings])
@@ -50,6 +53,10 @@ def _summary(summary: RunSummary) -> None:
     rate = summary.tables / summary.seconds if summary.seconds else 0
     click.echo(f"{len(summary.outcomes)} files: {done} read, {len(summary.failed)} failed; "
                f"{summary.tables} tables in {summary.seconds:.1f} s ({rate:.0f} tables/s)", err=True)
+    dups = sum(o.status == "duplicate" for o in summary.outcomes)
+    if dups or summary.linked:
+        click.echo(f"duplicates: {dups} files with the content of another (stored once); {summary.linked} records "
+                   "are the same table as a record of another file (duplicate_record)", err=True)
     if summary.issues:
         click.echo("issues: " + ", ".join(f"{code} {n}" for code, n in summary.issues.most_common()), err=True)
     for o in summary.failed:
@@ -79,13 +86,19 @@ def _stop_on_sigterm(signum, frame) -> None:
 
 
 def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096,
-            max_pages=1000, follow_links=False, password=None, **llm):
+            max_pages=1000, follow_links=False, password=None, root=None, convert=False, **llm):
     from tqdm import tqdm
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
     if password:
         os.environ["JIXIAO_PDF_PASSWORD"] = password  # the readers, and the workers they run in, look here
+    if convert:
+        from extractor.readers._convert import CONVERT_ENV, soffice
+
+        if soffice() is None:
+            raise click.UsageError("--convert needs LibreOffice: soffice is not on PATH")
+        os.environ[CONVERT_ENV] = "1"
 
     store = Store()
     extractor = _extractor(store, **llm)
@@ -93,6 +106,7 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
         # Model calls wait on the network: they run as threads (--concurrency) in this process, where the
         # cache, the budget and the cost totals live.
         workers, engine = 0, "local"
+    root = root or batch_root(Path(p) for p in paths)
     files = list(iter_files((Path(p) for p in paths), follow_links))
     # The bar shows only on a terminal; per-file lines go above it, or alone in a log.
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True) as bar:
@@ -102,7 +116,8 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
 
         try:
             summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
-                          limits=Limits(timeout, max_memory, pages=max_pages), engine=engine, address=address)
+                          limits=Limits(timeout, max_memory, pages=max_pages), engine=engine, address=address,
+                          root=root)
         except _model_unavailable() as exc:
             raise click.ClickException(f"stopped: {safe(exc)}. Files read before are stored; the next run reads "
                                        "the rest.") from None
@@ -124,6 +139,27 @@ def main(verbose: bool) -> None:
     log_to(data_dir(), verbose)
 
 
+_format_opt = click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]),
+                           help="Only needed when the output's name does not say it.")
+
+
+def _checked_format(output: Path, fmt: str | None) -> str:
+    try:
+        return checked_format(output, fmt)
+    except ExportError as exc:
+        raise click.UsageError(safe(exc)) from None
+
+
+def _target(write, *args):
+    """Run an export target: a target named wrongly is a usage error, a failure while writing one line."""
+    try:
+        return write(*args)
+    except TargetRefused as exc:
+        raise click.UsageError(safe(exc)) from None
+    except ExportError as exc:
+        raise click.ClickException(safe(exc)) from None
+
+
 _paths = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 _registry_opt = click.option("--registry", type=click.Path(exists=True, path_type=Path),
                              help="Official names, one per line (or a JSON list), for name checks.")
@@ -140,7 +176,11 @@ def _batch_options(f):
         click.option("--max-pages", type=click.IntRange(1), default=1000, show_default=True,
                      help="Pages allowed per PDF; a longer one is refused before reading."),
         click.option("--follow-links", is_flag=True, help="Read links in a folder that lead out of it."),
+        click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="Folder the files' keys are relative to (default: the one holding every path named)."),
         click.option("--password", help="Password for encrypted PDFs (or set JIXIAO_PDF_PASSWORD)."),
+        click.option("--convert", is_flag=True, help="Convert .doc/.wps/.xls/.et/.rtf files with LibreOffice "
+                     "(soffice) and read the copies; without it they are listed with the command to convert them."),
         click.option("--extractor", "backend", type=click.Choice(["template", "llm", "auto"]), default="template",
                      show_default=True, help="auto: the template reader, and the model only where it cannot map "
                      "a table. The model is any OpenAI-compatible server: OPENAI_API_KEY, OPENAI_BASE_URL."),
@@ -157,14 +197,16 @@ def _batch_options(f):
 
 @main.command()
 @_paths
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Export file.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), default="jsonl")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Export file: .jsonl, .csv or .xlsx (the format follows the name).")
+@_format_opt
 @_registry_opt
 @_batch_options
 def extract(paths, output, fmt, registry, **batch) -> None:
     """Read FILES/DIRS, check every record, queue doubtful cells, and write the export."""
+    fmt = _checked_format(output, fmt)  # before reading: a wrong name should not cost a whole batch
     store, summary = _ingest(paths, registry, **batch)
-    counts = export(((rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)), output, fmt)
+    counts = _target(to_file, ((rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)), output, fmt)
     click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.errors} issues for review: `jixiao queue`)",
                err=True)
     if summary.outcomes and len(summary.failed) == len(summary.outcomes):
@@ -337,14 +379,30 @@ def serve(host, port, secure_cookies, forwarded_allow_ips) -> None:
 
 
 @main.command("export")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), default="jsonl")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Export file: .jsonl, .csv or .xlsx (the format follows the name).")
+@_format_opt
 @click.option("--only-reviewed", is_flag=True, help="Only records a person has reviewed (no open error left).")
-def export_cmd(output, fmt, only_reviewed) -> None:
+@click.option("--as-gold", "gold_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the reviewed records as DIR/gold.jsonl (the corpus format, expected_issues from the "
+                   "answers) with copies of their source files: a regression set for score.py.")
+@click.option("--to", "db_url", help="A database to write normalised tables into (re-exports update): "
+              "postgresql://user:pass@host/db or sqlite:///FILE.")
+def export_cmd(output, fmt, only_reviewed, gold_dir, db_url) -> None:
     """Write every stored record (with corrections) and the audit trail of review actions."""
+    if output is None and gold_dir is None and db_url is None:
+        raise click.UsageError("say where: -o FILE, --to DATABASE-URL or --as-gold DIR")
+    fmt = _checked_format(output, fmt) if output is not None else None
     store = Store()
+    if gold_dir is not None:
+        for line in _target(to_gold, store, gold_dir):
+            click.echo(safe(line), err=True)
+    if db_url is not None:
+        click.echo(safe(_target(to_database, store, db_url, only_reviewed)), err=True)
+    if output is None:
+        return
     items = ((rec, reviewed) for _, rec, reviewed in store.records(only_reviewed=only_reviewed))
-    counts = export(items, output, fmt, audit=store.actions())
+    counts = _target(to_file, items, output, fmt, store.audit())
     trail = "the sheet audit" if fmt == "xlsx" else safe(audit_path(output).name)
     click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.reviewed} reviewed); "
                f"review actions in {trail}", err=True)

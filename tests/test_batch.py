@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS_DOCX, ROOT
+from copies import distinct_copy
 
 from extractor import Limits, ReadResult, Store, run
 from extractor import readers as readers_mod
@@ -47,7 +47,7 @@ class _Crashes(Reader):
 def _copies(folder: Path, n: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for k in range(n):
-        shutil.copy(CORPUS_DOCX, folder / f"copy-{k:03d}.docx")
+        distinct_copy(CORPUS_DOCX, folder / f"copy-{k:03d}.docx")
     return folder
 
 
@@ -68,7 +68,7 @@ def test_poisoned_files_are_stopped_and_the_batch_goes_on(tmp_path, monkeypatch)
     monkeypatch.setattr(readers_mod, "_READERS", [_Hangs(), _Swells(), _Crashes(), *readers_mod._READERS])
     folder = _copies(tmp_path / "in", 2)
     for suffix in (".hang", ".big", ".crash"):
-        (folder / f"poison{suffix}").write_bytes(b"x")
+        (folder / f"poison{suffix}").write_bytes(suffix.encode())  # distinct: a duplicate is not read
     summary = run([folder], Store(), workers=2, limits=Limits(seconds=4, memory_mb=500))
     reasons = {o.name: o.reason for o in summary.failed}
     assert "longer than the 4 s limit" in reasons["poison.hang"]

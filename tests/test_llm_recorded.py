@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 import pytest
 from click.testing import CliRunner
 from conftest import CORPUS_DOCX
+from copies import distinct_copy
 from local_model import MODEL_ALIAS
 
 from cli import main
@@ -107,8 +107,7 @@ def test_cli_extract_llm_on_the_corpus_replayed_then_cached(vcr, tmp_path, monke
     assert "llm (" in first.output and "23 calls" in first.output and "input +" in first.output
     assert "$" in first.output and "0 answers from the cache" in first.output
 
-    copy = tmp_path / "again.docx"
-    shutil.copy(CORPUS_DOCX, copy)
+    copy = distinct_copy(CORPUS_DOCX, tmp_path / "again.docx")  # other bytes (a byte-identical file is stored once)
     second = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "second.jsonl"), str(copy)])
     assert second.exit_code == 0, second.output
     assert "0 calls (0 requests" in second.output and "23 answers from the cache" in second.output

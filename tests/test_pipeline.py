@@ -136,7 +136,7 @@ def test_queue_and_exports(tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx)
-    assert wb["records"].max_row == 24 and wb["indicators"]["D2"].value == "产出指标"
+    assert wb["records"].max_row == 24 and wb["indicators"]["E2"].value == "产出指标"
     jsonl = tmp_path / "r.jsonl"
     runner.invoke(main, ["export", "-o", str(jsonl)])
     first = json.loads(jsonl.read_text("utf-8").splitlines()[1])

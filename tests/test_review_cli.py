@@ -41,7 +41,7 @@ def test_review_from_the_cli(tmp_path):
     out = tmp_path / "only.csv"
     assert runner.invoke(main, ["export", "--only-reviewed", "--format", "csv", "-o", str(out)]).exit_code == 0
     rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
-    assert {(r["table"], r["project_name"], r["reviewed"]) for r in rows} == {("2", "宣传与推广", "True")}
+    assert {(r["table"], r["project_name"], r["reviewed"]) for r in rows} == {("2", "宣传与推广", "true")}
     trail = list(csv.DictReader(open(tmp_path / "only.audit.csv", encoding="utf-8-sig")))
     assert [(a["action"], a["new_value"], a["undone_at"] != "") for a in trail] == [
         ("set", "9", True), ("undo", "10", False), ("accept", "10", False), ("confirm", "万元", False)]

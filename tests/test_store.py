@@ -3,13 +3,11 @@ corrections, the issues mirror, claims, accounts."""
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from decimal import Decimal
 
 import pytest
-from conftest import CORPUS_DOCX
+from conftest import CORPUS_DOCX, pg_schema
 
 from extractor import Record, Store, run
 from extractor.review import answer, review_recheck, undo
@@ -24,21 +22,9 @@ def db_url(request, tmp_path, monkeypatch):
         monkeypatch.setenv("JIXIAO_DB", url)
         yield url
         return
-    base = os.environ.get("JIXIAO_TEST_PG")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the PostgreSQL store tests: .ci/run sets JIXIAO_TEST_PG")
-        pytest.skip("JIXIAO_TEST_PG is not set")
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    monkeypatch.setenv("JIXIAO_DB", url)
-    yield url
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with pg_schema("t") as url:
+        monkeypatch.setenv("JIXIAO_DB", url)
+        yield url
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Readers by input format, and `file_to_grids`, which picks one by the file's suffix."""
+"""Readers by input format, and `file_to_grids`, which picks one by what the file is (its content, not its name)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from importlib import import_module
 from pathlib import Path
 
 from ._base import Reader, ReadResult
+from ._convert import converting, read_converted
+from ._sniff import LEGACY, convert_hint, sniff
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ class OnDemand(Reader):
 
 _READERS: list[Reader] = [
     OnDemand("._docx", "DocxReader", (".docx",)),
+    OnDemand("._xlsx", "XlsxReader", (".xlsx", ".xlsm")),
     OnDemand("._pdf", "PdfReader", (".pdf",)),
     OnDemand("._scan", "ScanReader", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")),
 ]
@@ -44,6 +47,21 @@ def supported_suffixes() -> set[str]:
     return {s for r in _READERS for s in r.suffixes}
 
 
+def _reader(kind: str) -> Reader | None:
+    return next((r for r in _READERS if kind in r.suffixes), None)
+
+
+def _read(reader: Reader, path: Path) -> ReadResult:
+    try:
+        result = reader.read(path)
+    except Exception as exc:  # a reader bug must not stop the batch; the reason is kept
+        log.exception("%s: the %s reader failed", path, path.suffix.lower())
+        return ReadResult.failed(path, f"could not be read: {type(exc).__name__}: {exc}")
+    name = getattr(reader, "name", type(reader).__name__)
+    result.reader = result.reader or name.removesuffix("Reader").lower()
+    return result
+
+
 def file_to_grids(path: Path) -> ReadResult:
     path = Path(path)
     if not path.exists():
@@ -51,14 +69,19 @@ def file_to_grids(path: Path) -> ReadResult:
     if path.stat().st_size == 0:
         return ReadResult.failed(path, "file is empty (0 bytes)")
     suffix = path.suffix.lower()
-    for reader in _READERS:
-        if suffix in reader.suffixes:
-            try:
-                return reader.read(path)
-            except Exception as exc:  # a reader bug must not stop the batch; the reason is kept
-                log.exception("%s: the %s reader failed", path, suffix)
-                return ReadResult.failed(path, f"could not be read: {type(exc).__name__}: {exc}")
-    return ReadResult.failed(path, f"unsupported file type {suffix or '(none)'}")
+    kind = sniff(path) or suffix
+    if kind in LEGACY:
+        if not converting():
+            return ReadResult.failed(path, convert_hint(path, kind))
+        target = "." + LEGACY[kind]
+        result = read_converted(path, kind, lambda copy: _read(_reader(target), copy))
+        result.reader = f"{result.reader} (converted from {kind})"
+        return result
+    reader = _reader(kind)
+    if reader is None:
+        return ReadResult.failed(path, f"unsupported file type {suffix or '(none)'}: its content is not a .docx, "
+                                       ".xlsx, PDF or image")
+    return _read(reader, path)
 
 
-__all__ = ["OnDemand", "Reader", "ReadResult", "file_to_grids", "register", "supported_suffixes"]
+__all__ = ["LEGACY", "OnDemand", "Reader", "ReadResult", "file_to_grids", "register", "sniff", "supported_suffixes"]

@@ -23,6 +23,7 @@ class ReadResult:
     pages: int = 0
     # Paragraphs after the last table: a table that a conversion turned into plain text may sit there.
     tail: list[str] = field(default_factory=list)
+    reader: str = ""  # which reader read it (docx, xlsx, pdf, scan …), for the record's stamp
 
     @classmethod
     def failed(cls, file: Path, reason: str) -> ReadResult:

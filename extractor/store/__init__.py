@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._answers import with_answers
 from .._grid import Grid
 from .._record import Record
 from ._db import Database, is_postgres
+from ._keys import KeyStore, keyed
 from ._migrate import migrate
 from ._review import IssueRow, ReviewStore, issue_row, now
 from ._users import UserStore
@@ -60,7 +62,7 @@ def db_target(path: Path | str | None = None) -> str | Path:
     return data_dir() / "jixiao.db"
 
 
-class Store(ReviewStore, UserStore):
+class Store(ReviewStore, UserStore, KeyStore):
     def __init__(self, path: Path | str | None = None, migrate_schema: bool = True) -> None:
         """`migrate_schema=False` for a connection per web request: the app migrated once when it started."""
         self.path = db_target(path)
@@ -113,14 +115,20 @@ class Store(ReviewStore, UserStore):
         if file_ids is None:
             file_ids = [r["id"] for r in self.conn.execute(
                 "SELECT id FROM files WHERE current = 1 ORDER BY name, id").fetchall()]
+        file_ids = list(dict.fromkeys(file_ids))  # a duplicate file names the file its content is stored under
         reviewed = " AND r.reviewed = 1" if only_reviewed else ""
         for start in range(0, len(file_ids), batch):
             ids = file_ids[start:start + batch]
-            sql = ("SELECT r.id, r.data, r.reviewed FROM records r JOIN files f ON f.id = r.file_id"
-                   f" WHERE f.current = 1 AND f.id IN ({','.join('?' * len(ids))}){reviewed}"
-                   " ORDER BY f.name, f.id, r.idx")
-            for r in self.conn.execute(sql, tuple(ids)).fetchall():
-                yield r["id"], Record.model_validate_json(r["data"]), bool(r["reviewed"])
+            sql = ("SELECT r.id, r.data, r.reviewed, f.id AS file_id, f.name, f.sha256 FROM records r"
+                   f" JOIN files f ON f.id = r.file_id WHERE f.current = 1 AND f.id IN ({','.join('?' * len(ids))})"
+                   f"{reviewed} ORDER BY f.name, f.id, r.idx")
+            rows = self.conn.execute(sql, tuple(ids)).fetchall()
+            also = self.aliases({r["file_id"] for r in rows})
+            answers = self.answers(r["id"] for r in rows)
+            for r in rows:
+                record = keyed(Record.model_validate_json(r["data"]), r["name"], r["sha256"],
+                               also.get(r["file_id"], []))
+                yield r["id"], with_answers(record, answers.get(r["id"], [])), bool(r["reviewed"])
 
 
 __all__ = ["Database", "PackedRecord", "Store", "data_dir", "db_target", "grid_to_json", "pack_record"]
