@@ -258,9 +258,10 @@ def queue(code, file_name, project, page, limit, count_only) -> None:
 @click.option("--skip", "skip_it", is_flag=True, help="Leave the item for later.")
 @click.option("--undo", "undo_it", is_flag=True, help="Undo your last answer.")
 @click.option("--field", help="The single field to set when the item is about a group (funds.current_appropriation).")
+@click.option("--comment", help="A note kept with the answer in the audit.")
 @click.option("--who", default=lambda: f"cli:{getpass.getuser()}", show_default="cli:$USER",
               help="Name in the audit trail.")
-def review(item, value, accept, confirm, skip_it, undo_it, field, who) -> None:
+def review(item, value, accept, confirm, skip_it, undo_it, field, comment, who) -> None:
     """Answer a review item without a browser; with only ITEM, show it."""
     from extractor.review import answer, skip, undo
     from extractor.review._cli import item_lines, outcome_lines
@@ -272,9 +273,9 @@ def review(item, value, accept, confirm, skip_it, undo_it, field, who) -> None:
     elif item is None:
         raise click.UsageError(t(server_lang(), "cli.name_item"))
     elif skip_it:
-        out = skip(store, item, who)
+        out = skip(store, item, who, comment)
     elif value is not None or accept is not None or confirm:
-        out = answer(store, item, who, value=value, candidate=accept, field=field)
+        out = answer(store, item, who, value=value, candidate=accept, field=field, comment=comment)
     else:
         row = store.item(item)
         if row is None:

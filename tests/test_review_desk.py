@@ -203,6 +203,10 @@ def test_cli_queue_pages_counts_and_names_the_codes(store):
     assert runner.invoke(main, ["queue", "--count"]).output.strip() == "40 open items"
     paged = runner.invoke(main, ["queue", "--limit", "5", "--page", "2"])
     assert paged.output.count("\n#") + paged.output.startswith("#") == 5 and "30 more: add --page 3" in paged.output
+    unit = item_id(store, 2, "unit_suspect")
+    said = runner.invoke(main, ["review", str(unit), "--accept", "1", "--comment", "金额按元", "--who", "cli:ann"])
+    assert said.exit_code == 0 and "amount_unit = 元" in said.output
+    assert (store.actions()[-1]["new_value"], store.actions()[-1]["comment"]) == ("元", "金额按元")
     bad = runner.invoke(main, ["queue", "--code", "unit_wrong"])
     assert bad.exit_code == 2 and "unit_suspect" in bad.output and "ambiguous_cell" in bad.output
 
