@@ -257,3 +257,14 @@ def test_worklist_claims_and_reopen_in_sql_on_both_databases(db_url):  # noqa: F
     assert reopen(store, ambiguous, "alice").ok
     assert [r["id"] for r in store.reopened(store.item(ambiguous)["record_id"])] == [ambiguous]
     assert store.item(ambiguous)["status"] == "open" and store.count(Worklist(kind="auto")) > 0
+
+
+def test_a_missing_value_group_leaves_each_blank_amount_open(store):
+    group = next(i for i in store.queue("missing_value") if i["field"] == "funds.current_appropriation")
+    out = answer(store, group["id"], "alice", value="462086", field="funds.current_appropriation.annual_budget")
+    assert out.ok and {(i["code"], i["field"]) for i in out.opened} == {
+        ("missing_value", "funds.current_appropriation.initial_budget"),
+        ("missing_value", "funds.current_appropriation.executed")}
+    for item in out.opened:  # each is answered: a value, or confirmed blank
+        assert answer(store, item["id"], "alice").ok
+    assert not [i for i in store.queue("missing_value") if i["record_id"] == group["record_id"]]
