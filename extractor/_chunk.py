@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ._grid import Grid, slice_rows, stack
-from ._vocab import Vocabulary, vocabulary
+from ._vocab import Vocabulary, flatten, vocabulary
 
 _TITLE = re.compile(r"自评表|[(（]\s*\d{4}\s*年")
 # Labels only a self-evaluation table prints: its indicator headers and its goal block.
@@ -100,15 +100,19 @@ def sort_tables(grids: list[Grid], vocab: Vocabulary | None = None) -> tuple[lis
 
 
 def reads_like_table(paragraphs: list[str], vocab: Vocabulary | None = None) -> str | None:
-    """The project name, when plain paragraphs read like a self-evaluation table (项目名称 … 三级指标 or 总分)."""
+    """The project name (or "?"), when plain paragraphs read like a self-evaluation table: a project-name label
+    followed by an indicator header (三级指标 …). A conversion may keep each cell a paragraph or run a whole
+    table together into a few, so the text is searched as one."""
     vocab = vocab or vocabulary()
-    for i, p in enumerate(paragraphs):
-        m = vocab.match("header", p)
-        if m is None or m.field != "project_name" or m.how == "inside":
-            continue
-        rest = paragraphs[i + 1:]
-        if any(vocab.field("rows", q) == "total" or vocab.field("indicator_columns", q) == "name"
-               or "三级指标" in q or q.strip().startswith(("总分", "合计")) for q in rest):
-            after = re.sub(r"^\s*[^:：]*[:：]\s*", "", p) if re.search(r"[:：]", p) else ""
-            return after or (rest[0].strip() if rest else "") or "?"
-    return None
+    text = flatten("".join(paragraphs))
+    labels = sorted(vocab.labels_of("header"), key=len, reverse=True)
+    starts = [(text.find(k), k) for k, f in labels if f == "project_name" and k in text]
+    if not starts:
+        return None
+    at, label = min(starts)
+    rest = text[at + len(label):]
+    if not any(k in rest for k, f in vocab.labels_of("indicator_columns") if f in ("name", "level1", "level2")):
+        return None
+    # The name runs up to the next label a form prints after it (主管部门, 实施单位 …).
+    ends = [rest.find(k) for k, _ in labels if k in rest[1:]] + [len(rest)]
+    return rest[:min(min(e for e in ends if e > 0), 40)] or "?"

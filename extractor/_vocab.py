@@ -32,12 +32,15 @@ _LEAD = re.compile(r"^(其中|\d+[.、．]|[一二三四五六七八九十]+[、
 _TRAIL = re.compile(r"[:：、,，\d]+$")  # 年度绩效目标1: a numbered block is labelled like the first
 
 
-@lru_cache(maxsize=1 << 16)  # labels repeat on every table of an archive
-def label_key(text: str | None) -> str:
-    """A label as the vocabulary compares it: NFKC, no whitespace, no bracketed note, no leading 其中."""
+def flatten(text: str | None) -> str:
+    """Text as the vocabulary compares it: NFKC, no whitespace, no bracketed note, no leading 其中."""
     t = _WS.sub("", unicodedata.normalize("NFKC", text or ""))
     t = _NOTE.sub("", t)
     return _TRAIL.sub("", _LEAD.sub("", t))
+
+
+# A cell's label; labels repeat on every table of an archive, so each is worked out once.
+label_key = lru_cache(maxsize=1 << 16)(flatten)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,10 @@ class Vocabulary:
         """Whether a cell's text is one of the labels these sections print (a header is never a value)."""
         key = label_key(text)
         return bool(key) and any(key in self.labels.get(s, {}) for s in sections)
+
+    def labels_of(self, section: Section) -> list[tuple[str, str]]:
+        """(label key, field) pairs of one section."""
+        return list(self.labels.get(section, {}).items())
 
     def is_generic(self, name: str | None) -> bool:
         """An indicator name that stands for "the rest of this group" (其他指标): it may repeat across groups."""
