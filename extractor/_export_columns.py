@@ -59,6 +59,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "action": ("操作", "set | accept | confirm | skip | undo"),
     "old_value": ("原值", "the field before the action"), "new_value": ("新值", "the field after the action"),
     "who": ("复核人", "the reviewer"), "at": ("时间", "when (UTC)"), "undone_at": ("撤销时间", "when it was undone"),
+    "comment": ("复核说明", "the reviewer's comment on the answer"),
     "record_id": ("记录编号", "the id of the record the row belongs to"),
 }
 
@@ -72,7 +73,7 @@ INDICATOR_COLUMNS = ["level1", "level2", "name", "target", "actual", "weight", "
 ISSUE_COLUMNS = ["code", "field", "severity", "message", "candidates", "resolved", "original", "value",
                  "resolved_by", "resolved_at"]
 AUDIT_COLUMNS = ["record_id", "file", "table", "item", "action", "code", "field", "old_value", "new_value", "who",
-                 "at", "undone_at"]
+                 "at", "undone_at", "comment"]
 
 
 def record_row(data: dict[str, Any], reviewed: bool) -> dict[str, Any]:

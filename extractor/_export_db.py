@@ -48,7 +48,7 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS jx_audit (
         action_id INTEGER PRIMARY KEY, record_id TEXT REFERENCES jx_records(id), file TEXT, tbl INTEGER,
         item INTEGER, action TEXT NOT NULL, code TEXT, field TEXT, old_value TEXT, new_value TEXT, who TEXT,
-        at TEXT, undone_at TEXT)""",
+        at TEXT, undone_at TEXT, comment TEXT)""",
 ]
 _CHILDREN = ("jx_fund_rows", "jx_indicators", "jx_issues")
 

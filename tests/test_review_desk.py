@@ -198,7 +198,7 @@ def test_a_new_password_keeps_an_admins_role(store):
     assert store.user("eve")["role"] == "admin"
 
 
-def test_cli_queue_pages_counts_and_names_the_codes(store):
+def test_cli_queue_pages_counts_and_names_the_codes(store, tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["queue", "--count"]).output.strip() == "40 open items"
     paged = runner.invoke(main, ["queue", "--limit", "5", "--page", "2"])
@@ -207,6 +207,8 @@ def test_cli_queue_pages_counts_and_names_the_codes(store):
     said = runner.invoke(main, ["review", str(unit), "--accept", "1", "--comment", "金额按元", "--who", "cli:ann"])
     assert said.exit_code == 0 and "amount_unit = 元" in said.output
     assert (store.actions()[-1]["new_value"], store.actions()[-1]["comment"]) == ("元", "金额按元")
+    exported = runner.invoke(main, ["export", "-o", str(tmp_path / "all.csv")])
+    assert exported.exit_code == 0 and "金额按元" in (tmp_path / "all.audit.csv").read_text("utf-8")
     bad = runner.invoke(main, ["queue", "--code", "unit_wrong"])
     assert bad.exit_code == 2 and "unit_suspect" in bad.output and "ambiguous_cell" in bad.output
 
