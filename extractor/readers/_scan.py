@@ -23,7 +23,7 @@ from .._grid import Box, Cell, Grid
 from ._base import Reader, ReadResult, pdf_password
 from ._continue import continue_columns, join_split_row
 from ._lattice import Page, Table, page_to_tables
-from ._ocr import DASH, Line, is_dash, paragraphs, recognizer, remove_specks, runs, text_lines
+from ._ocr import DASH, Line, is_dash, is_speck, paragraphs, recognizer, remove_specks, runs, text_lines
 
 # Pages are read at about this resolution: finer costs time and reads no better.
 _TARGET_DPI = 200
@@ -67,7 +67,9 @@ def _read_lines(page: Page, jobs: list[tuple[Line, tuple[int, int, int, int]]], 
     """OCR every line of the page in one go (batched by width), dashes by their shape."""
     todo = []
     for ln, bounds in jobs:
-        if is_dash(ln, text_h):
+        if is_speck(ln, text_h):
+            ln.text = ""  # a dot of dirt, not a dash: nothing the model could read, so never sent to it
+        elif is_dash(ln, text_h):
             ln.text, ln.confidence = DASH, 1.0
         else:
             todo.append((ln, _crop(page, ln, bounds, text_h)))
