@@ -1,6 +1,6 @@
 """Messy scans, one condition at a time: tables found, accuracy, silent errors and seconds per page.
 
-    .venv/bin/python bench/bench_messy.py [SET_DIR ...]     # default: every eval_sets/messy-*/
+    .venv/bin/python bench/bench_messy.py [SET_DIR ...] [--misses N]   # default: every eval_sets/messy-*/
 
 Each set (made by eval_sets/make_messy.py) is read in this process on one core, scored against its
 gold by ../shared/eval/score.py, and printed as one row; CPU seconds (time.process_time) stand beside
@@ -48,12 +48,12 @@ def _run(folder: Path) -> tuple[list[dict], int, float, float, list[str]]:
     for doc in _documents(folder):
         result = file_to_records(doc)
         records += [r.export() for r in result.records]
-        notes += [f"{doc.name}: {m}" for m in ([result.reason] if result.reason else []) + result.warnings]
+        notes += [f"{doc.name}: {m}" for m in ([] if result.records else [result.reason]) + result.warnings]
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return records, sum(_pages(d) for d in _documents(folder)), wall, cpu, notes
 
 
-def main(folders: list[Path]) -> None:
+def main(folders: list[Path], misses: int = 0) -> None:
     import cv2
 
     cv2.setNumThreads(1)
@@ -63,13 +63,15 @@ def main(folders: list[Path]) -> None:
           f"{'cpu s/page':>10} {'wall s/page':>11}")
     for folder in folders:
         records, pages, wall, cpu, notes = _run(folder)
-        figures, _ = score.score(score.load(folder / "gold.jsonl"), records)
+        figures, missed = score.score(score.load(folder / "gold.jsonl"), records)
         print(f"{folder.name:<16} {figures['records']:>7} {figures['field_accuracy']!s:>9} "
               f"{figures['silent_errors']!s:>7} {figures['false_alarms']:>6} {pages:>5} "
               f"{cpu / max(pages, 1):>10.2f} {wall / max(pages, 1):>11.2f}")
-        for note in notes:
+        for note in notes + missed[:misses]:
             print(f"    {note}")
 
 
 if __name__ == "__main__":
-    main([Path(p) for p in sys.argv[1:]])
+    args = sys.argv[1:]
+    shown = int(args.pop(args.index("--misses") + 1)) if "--misses" in args else 0
+    main([Path(p) for p in args if p != "--misses"], shown)

@@ -152,9 +152,9 @@ def _seals(img: np.ndarray, page: pdfium.PdfPage, scale: float, rng: random.Rand
     size = int(rng.uniform(1.5, 1.9) * 72 * scale)
     spots = []
     for word in ("实施单位", "主管部门"):
-        for x0, top, x1, bottom in _find(page, word)[:1]:
+        for _x0, top, x1, bottom in _find(page, word)[:1]:
             spots.append((x1 * scale + size * 0.6, (top + bottom) / 2 * scale))
-    for x0, top, x1, bottom in _find(page, "得分")[-1:]:
+    for x0, _top, x1, bottom in _find(page, "得分")[-1:]:
         spots.append(((x0 + x1) / 2 * scale, bottom * scale + size * rng.uniform(0.5, 1.5)))
     spots.append((rng.uniform(0.3, 0.7) * img.shape[1], rng.uniform(0.5, 0.85) * img.shape[0]))
     for x, y in spots[:3]:
@@ -273,6 +273,43 @@ def make(name: str) -> list[str]:
         report.append(f"{out.name}: {len(pages)} pages, {source.tables} tables, {size // 1024} KB")
     (folder / "gold.jsonl").write_text("\n".join(gold) + "\n", encoding="utf-8")
     return report
+
+
+def searchable(text_pdf: Path, scan_pdf: Path, out: Path, pages: list[int] | None = None) -> None:
+    """A searchable scan, as scanner software writes one: each page of `scan_pdf` as the picture, with the
+    characters of the same page of `text_pdf` over it as an invisible text layer (its rulings dropped: the
+    table is in the picture). Pages are 1-based; all if None."""
+    import io
+
+    import pypdfium2.raw as raw
+
+    doc, scan = pdfium.PdfDocument(text_pdf), pdfium.PdfDocument(scan_pdf)
+    try:
+        keep = pages or list(range(1, len(doc) + 1))
+        for n in range(len(doc), 0, -1):
+            if n not in keep:
+                doc.del_page(n - 1)
+        for i, n in enumerate(keep):
+            page = doc[i]
+            for obj in list(page.get_objects(max_depth=1)):
+                if obj.type == raw.FPDF_PAGEOBJ_TEXT:
+                    raw.FPDFTextObj_SetTextRenderMode(obj.raw, raw.FPDF_TEXTRENDERMODE_INVISIBLE)
+                else:
+                    page.remove_obj(obj)
+                    obj.close()
+            (picture,) = scan[n - 1].get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,))
+            data = io.BytesIO()
+            picture.get_bitmap(render=False).to_pil().save(data, "JPEG", quality=QUALITY)
+            image = pdfium.PdfImage.new(doc)
+            image.load_jpeg(data, inline=False)
+            w, h = page.get_size()
+            image.set_matrix(pdfium.PdfMatrix().scale(w, h))
+            page.insert_obj(image)
+            page.gen_content()
+        doc.save(out)
+    finally:
+        doc.close()
+        scan.close()
 
 
 def main() -> None:

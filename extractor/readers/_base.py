@@ -22,6 +22,12 @@ class ReadResult:
     grids: list[Grid] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     pages: int = 0
+    # Pages that gave no table, each with why (blank, no ruled table, could not be read or rectified):
+    # no page of a file is lost in silence, whatever became of the others.
+    page_notes: list[tuple[int, str]] = field(default_factory=list)
+
+    def page_report(self) -> list[str]:
+        return [f"page {n}: {why}" for n, why in sorted(self.page_notes)]
 
     @classmethod
     def failed(cls, file: Path, reason: str) -> ReadResult:

@@ -51,6 +51,7 @@ class Line:
     y1: int
     text: str = ""
     confidence: float = 1.0
+    doubt: str | None = None  # why the reading may be wrong whatever the model's confidence ("under a seal")
 
 
 class Recognizer:
