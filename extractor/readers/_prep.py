@@ -32,8 +32,14 @@ class PrepSettings:
     frame_area: float = 0.08
     # Share of each side of a table frame that must be ruled for the frame to be trusted.
     frame_ruled: float = 0.85
+    # A horizontal ruling this share of the page wide, bent off straight by more than `curl_min` pixels
+    # (fitted in `curl_bins` pieces), shows a page curling towards the spine.
+    curl_span: float = 0.4
+    curl_min: float = 1.5
+    curl_bins: int = 24
     # A dark region touching the image's edge and larger than this share of it is the desk, not the page.
     desk: float = 0.01
+    desk_dark: float = 0.5
     desk_margin: int = 31  # pixels of the page's edge painted out with the desk (its shadow, its bevel)
     # Paper brighter in one place than another by more than this (grey levels) is lit unevenly: evened out.
     uneven_light: float = 40.0
@@ -110,7 +116,8 @@ def upscale(prep: Prepared, text_h: float, s: PrepSettings = SETTINGS) -> bool:
 def _desk(gray: np.ndarray, s: PrepSettings) -> np.ndarray | None:
     """What lies around a photographed page (a darker desk touching the image's edge), as a mask, or None."""
     small = cv2.GaussianBlur(cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA), (9, 9), 0)
-    level, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Darker than a shadow on paper (by the brightest paper's measure): a page in shade is still a page.
+    level = s.desk_dark * float(np.percentile(small, 98))
     n, labels, stats, _ = cv2.connectedComponentsWithStats((small < level).astype(np.uint8), connectivity=4)
     h, w = small.shape
     edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
@@ -159,6 +166,57 @@ def frame_lines(gray: np.ndarray) -> np.ndarray:
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 60 + 1, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, h // 60 + 1)))
     return cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+
+
+def _bent(lines: np.ndarray, s: PrepSettings) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each long horizontal ruling as (x, how far it bends off its straight fit there), sampled in bins."""
+    h, w = lines.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    out = []
+    for i in np.flatnonzero(stats[:, cv2.CC_STAT_WIDTH] > s.curl_span * w):
+        if i == 0:
+            continue
+        x, y, bw, bh = stats[i, :4]
+        ys, xs = np.nonzero(labels[y:y + bh, x:x + bw] == i)
+        edges = np.linspace(0, bw, s.curl_bins + 1)
+        which = np.digitize(xs, edges[1:-1])
+        bins = [k for k in range(s.curl_bins) if (which == k).any()]
+        cx = np.array([xs[which == k].mean() for k in bins]) + x
+        cy = np.array([np.median(ys[which == k]) for k in bins]) + y
+        straight = np.polyval(np.polyfit(cx, cy, 1), cx)
+        out.append((cx, cy - straight, straight))
+    return out
+
+
+def uncurl(prep: Prepared, s: PrepSettings = SETTINGS) -> bool:
+    """Straighten the rulings of a page that curls towards a book's spine; True if it did.
+
+    Each long ruling is fitted in pieces, not by one straight line, so it may bend; the page is then shifted
+    up or down at each point by the bend of the rulings above and below it. Straight rulings (a flat scan,
+    a photo's perspective) leave the page as it is. Cell boxes keep the straight page's positions."""
+    from ._lattice import binarize
+
+    ink = binarize(prep.gray)
+    h, w = ink.shape
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 60 + 1, 1)))
+    bent = _bent(lines, s)
+    if len(bent) < 2 or max(float(np.abs(d).max()) for _, d, _ in bent) < s.curl_min:
+        return False
+    cols = np.arange(w, dtype=np.float32)
+    at = np.array([np.interp(cols, cx, at_y) for cx, _, at_y in bent])  # where each ruling runs, straightened
+    off = np.array([np.interp(cols, cx, d) for cx, d, _ in bent])
+    order = np.argsort(at.mean(axis=1))
+    at, off = at[order], off[order]
+    rows = np.arange(h, dtype=np.float32)
+    dy = np.stack([np.interp(rows, at[:, x], off[:, x]) for x in range(w)], axis=1).astype(np.float32)
+    map_x = np.broadcast_to(cols, (h, w)).astype(np.float32)
+    map_y = rows[:, None] + dy
+    for name in ("gray", "print_only", "seal"):
+        img = getattr(prep, name)
+        if img is not None:
+            fill = 0 if name == "seal" else 255
+            setattr(prep, name, cv2.remap(img, map_x, map_y, cv2.INTER_LINEAR, borderValue=fill))
+    return True
 
 
 def _corners(hull: np.ndarray) -> np.ndarray | None:

@@ -27,7 +27,7 @@ from ._ocr import DASH, Line, is_dash, is_speck, paragraphs, recognizer, remove_
 from ._pages import IMAGE_SUFFIXES, PageImage, folder_images, image_pages, page_count, pdf_pages
 from ._pdf_layout import Char, line_text
 from ._pdf_layout import lines as layer_lines
-from ._prep import SETTINGS, Prepared, even_out, frame_lines, rectify, turn, upscale
+from ._prep import SETTINGS, Prepared, even_out, frame_lines, rectify, turn, uncurl, upscale
 
 _BLANK_INK = 0.0005  # share of inked pixels below which a page is blank
 
@@ -240,6 +240,8 @@ def _prepare(img: PageImage) -> tuple[Prepared, Page, float]:
     prep = Prepared(img.gray, img.seal, img.print_only)
     if even_out(prep):
         prep.notes.append("light evened out")
+    if uncurl(prep):
+        prep.notes.append("uncurled")
     if rectify(prep, frame_lines(prep.gray)):
         prep.notes.append("rectified")
     page, sure = _upright(prep)
