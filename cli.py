@@ -55,7 +55,7 @@ def _extractor(store, backend="template", model=None, max_cost=None, semantic=Fa
 
 
 def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096,
-            password=None, **llm):
+            password=None, pages_as_document=False, **llm):
     from tqdm import tqdm
 
     if password:
@@ -67,7 +67,7 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
         # Model calls wait on the network: they run as threads (--concurrency) in this process, where the
         # cache, the budget and the cost totals live.
         workers, engine = 0, "local"
-    files = list(iter_files(Path(p) for p in paths))
+    files = list(iter_files((Path(p) for p in paths), pages_as_document))
     # The bar shows only on a terminal; per-file lines go above it, or alone in a log.
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True) as bar:
         def report(outcome: FileOutcome) -> None:
@@ -75,7 +75,8 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
             bar.update(1)
 
         summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
-                      limits=Limits(timeout, max_memory), engine=engine, address=address)
+                      limits=Limits(timeout, max_memory), engine=engine, address=address,
+                      pages_as_document=pages_as_document)
     _summary(summary)
     if hasattr(extractor, "summary"):
         click.echo(extractor.summary(), err=True)
@@ -102,6 +103,8 @@ def _batch_options(f):
         click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file."),
         click.option("--max-memory", type=int, default=4096, show_default=True, help="MiB allowed per file."),
         click.option("--password", help="Password for encrypted PDFs (or set JIXIAO_PDF_PASSWORD)."),
+        click.option("--pages-as-document", is_flag=True,
+                     help="A folder of page images (photos, scans) is one document, pages in file-name order."),
         click.option("--extractor", "backend", type=click.Choice(["template", "llm", "auto"]), default="template",
                      show_default=True, help="auto: the template reader, and the model only where it cannot map "
                      "a table. The model is any OpenAI-compatible server: OPENAI_API_KEY, OPENAI_BASE_URL."),

@@ -17,6 +17,7 @@ from pathlib import Path
 from ._pipeline import Extractor, FileResult, TemplateExtractor, display_name, file_to_records, printable
 from ._workers import Limits, read_in_workers
 from .readers import supported_suffixes
+from .readers._pages import IMAGE_SUFFIXES, folder_images
 from .store import Store
 
 
@@ -59,22 +60,29 @@ class Task:
     size: int
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly are always tried (a wrong suffix gets its own message); folders are searched."""
+def iter_files(paths: Iterable[Path], pages_as_document: bool = False) -> Iterator[Path]:
+    """Files named directly are always tried (a wrong suffix gets its own message); folders are searched.
+    With pages_as_document, the page images of a folder are one document (the folder), pages by file name."""
     suffixes = supported_suffixes()
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
+        if p.is_dir() and not (pages_as_document and folder_images(p)):
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
+            if pages_as_document:
+                pages = {f.parent for f in files if f.suffix.lower() in IMAGE_SUFFIXES}
+                files = sorted([f for f in files if f.parent not in pages] + list(pages))
+            yield from files
         else:
             yield p
 
 
 def sha256(path: Path) -> str:
+    """The content's hash; a folder that is one document hashes its page images in order."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+    for part in folder_images(path) if path.is_dir() else [path]:
+        with open(part, "rb") as f:
+            for block in iter(lambda f=f: f.read(1 << 20), b""):
+                h.update(block)
     return h.hexdigest()
 
 
@@ -94,7 +102,8 @@ class _Run:
             name = display_name(path)
             key = printable(str(path.resolve()))
             try:
-                digest, size = sha256(path), path.stat().st_size
+                parts = folder_images(path) if path.is_dir() else [path]
+                digest, size = sha256(path), sum(p.stat().st_size for p in parts)
             except OSError as exc:
                 self.emit(FileOutcome(name, "failed", None, reason=f"cannot open: {exc.strerror or exc}"))
                 continue
@@ -119,14 +128,14 @@ class _Run:
 def run(paths: Iterable[Path], store: Store, extractor: Extractor | None = None,
         registry: list[str] | None = None, on_file: Callable[[FileOutcome], None] | None = None,
         workers: int = 0, limits: Limits | None = None, engine: str = "local",
-        address: str | None = None) -> RunSummary:
+        address: str | None = None, pages_as_document: bool = False) -> RunSummary:
     """Read every file not yet stored. workers=0 reads in this process (no limits); N > 0 uses N
     worker processes, each file under `limits`; engine="ray" runs the same stages as Ray tasks."""
     extractor = extractor or TemplateExtractor()
     summary = RunSummary()
     job = _Run(store, extractor, summary, on_file)
     start = time.perf_counter()
-    tasks = job.tasks(iter_files(paths))
+    tasks = job.tasks(iter_files(paths, pages_as_document))
     if engine == "ray":
         from ._ray import read_with_ray
 

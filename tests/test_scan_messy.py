@@ -18,7 +18,8 @@ import pytest
 from conftest import CORPUS, EVAL, GOLD
 from PIL import Image
 
-from extractor import Box, Cell, file_to_grids, file_to_records
+from extractor import Box, Cell, file_to_grids, file_to_records, iter_files
+from extractor._batch import sha256
 from extractor._template import LOW_CONFIDENCE
 from extractor.readers._pdf_layout import Char
 from extractor.readers._prep import separate
@@ -151,3 +152,19 @@ def test_a_searchable_scan_goes_to_the_scan_reader(tmp_path):
     (record,) = file_to_records(pdf).records
     assert record.project_name == "宣传与推广" and record.total_score == 88
     _no_silent_error(record, _gold(2))
+
+
+def test_pages_as_document_makes_each_folder_of_images_one_document(tmp_path):
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    for folder, names in (("box1", ["p2.jpg", "p1.jpg"]), ("box2/scans", ["a.png"])):
+        (tmp_path / folder).mkdir(parents=True)
+        for name in names:
+            (tmp_path / folder / name).write_bytes(name.encode())
+    assert list(iter_files([tmp_path], pages_as_document=True)) == [
+        tmp_path / "box1", tmp_path / "box2" / "scans", tmp_path / "report.pdf"]
+    assert len(list(iter_files([tmp_path]))) == 4
+    assert list(iter_files([tmp_path / "box1"], pages_as_document=True)) == [tmp_path / "box1"]
+    # A folder's hash covers its pages in file-name order: a changed page is a changed document.
+    before = sha256(tmp_path / "box1")
+    (tmp_path / "box1" / "p2.jpg").write_bytes(b"other")
+    assert sha256(tmp_path / "box1") != before
