@@ -192,6 +192,11 @@ def _spans(vsep: np.ndarray, hsep: np.ndarray, xs: list[int], ys: list[int]) -> 
     return cells
 
 
+def _inside(inner: Table, outer: Table) -> bool:
+    return (outer.top <= inner.top and inner.bottom <= outer.bottom
+            and outer.xs[0] <= inner.xs[0] and inner.xs[-1] <= outer.xs[-1])
+
+
 def page_to_tables(gray: np.ndarray, print_only: np.ndarray | None = None) -> Page:
     """Deskew a grey page, find its ruled tables and paint the ruling lines out of the image.
 
@@ -215,6 +220,8 @@ def page_to_tables(gray: np.ndarray, print_only: np.ndarray | None = None) -> Pa
         t = _table(ink, horiz, vert, (bx, by, bw, bh), tol)
         if t is not None:
             tables.append(t)
+    # A frame round another table is the edge of a photographed page (or a border drawn round the form).
+    tables = [t for t in tables if not any(o is not t and _inside(o, t) for o in tables)]
     ruled = np.zeros_like(ink)
     for t in tables:
         for c in t.cells:

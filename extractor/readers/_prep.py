@@ -77,8 +77,10 @@ def separate(rgb: np.ndarray, s: PrepSettings = SETTINGS) -> tuple[np.ndarray, n
     """
     paper = np.percentile(rgb.reshape(-1, 3)[:: max(1, rgb.size // 60000)], 90, axis=0).clip(1, 255)
     norm = rgb.astype(np.float32) / paper.astype(np.float32)
-    hi, lo = norm.max(axis=2), norm.min(axis=2)
-    coloured = (hi - lo) > s.seal_chroma
+    # Colour is judged against the paper nearby, so neither light that is warmer in one corner nor a grey
+    # desk round a photo of yellowed paper passes for ink of a colour.
+    local = rgb.astype(np.float32) / np.dstack([_paper_light(rgb[:, :, k], s) for k in range(3)]).clip(1, 255)
+    coloured = (local.max(axis=2) - local.min(axis=2)) > s.seal_chroma
     gray = norm @ np.float32([0.299, 0.587, 0.114])
     if not coloured.any():
         return _grey(gray), None, None

@@ -196,16 +196,16 @@ def _how_sure(crops: list[np.ndarray]) -> float:
 def _sideways(page: Page, text_h: float) -> bool:
     """Text running down the page, not across: glyphs smeared along each axis join into long runs along the
     lines of text only (CJK glyphs alone read as some character whichever way they lie, so OCR cannot tell)."""
-    t = page.tables[0]
-    ink = page.ink[t.top:t.bottom, t.xs[0]:t.xs[-1]]
     k = max(3, round(SCAN.smear * text_h))
-    along = []
-    for kernel in ((k, 1), (1, k)):
-        smeared = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-        n, _, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
-        w, h = stats[1:n, cv2.CC_STAT_WIDTH], stats[1:n, cv2.CC_STAT_HEIGHT]
-        long_side, short_side = (w, h) if kernel[0] > 1 else (h, w)
-        along.append(int(((long_side > 3 * short_side) & (long_side > 2 * text_h)).sum()))
+    along = [0, 0]
+    for t in page.tables:
+        ink = page.ink[t.top:t.bottom, t.xs[0]:t.xs[-1]]
+        for way, kernel in enumerate(((k, 1), (1, k))):
+            smeared = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+            n, _, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
+            w, h = stats[1:n, cv2.CC_STAT_WIDTH], stats[1:n, cv2.CC_STAT_HEIGHT]
+            long_side, short_side = (w, h) if way == 0 else (h, w)
+            along[way] += int(((long_side > 3 * short_side) & (long_side > 2 * text_h)).sum())
     return along[1] > 1.5 * along[0]
 
 
@@ -240,9 +240,9 @@ def _prepare(img: PageImage) -> tuple[Prepared, Page, float]:
     prep = Prepared(img.gray, img.seal, img.print_only)
     if even_out(prep):
         prep.notes.append("light evened out")
-    if uncurl(prep):
+    if uncurl(prep):  # a curled page's frame is no quadrilateral: rectifying it would bend it back
         prep.notes.append("uncurled")
-    if rectify(prep, frame_lines(prep.gray)):
+    elif rectify(prep, frame_lines(prep.gray)):
         prep.notes.append("rectified")
     page, sure = _upright(prep)
     if page.tables and upscale(prep, _text_height(page)):
