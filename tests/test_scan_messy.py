@@ -17,6 +17,7 @@ import pypdfium2 as pdfium
 import pytest
 from conftest import CORPUS, EVAL, GOLD
 from PIL import Image
+from test_scan_reader import _page_image
 
 from extractor import Box, Cell, file_to_grids, file_to_records, iter_files
 from extractor._batch import sha256
@@ -33,11 +34,7 @@ CORPUS_PDF = CORPUS / "songjiang-hrss-2020.pdf"
 
 
 def _scan_page(number: int) -> Image.Image:
-    doc = pdfium.PdfDocument(CORPUS_SCAN)
-    try:
-        return doc[number - 1].render(scale=150 / 72, grayscale=True).to_pil().convert("RGB")
-    finally:
-        doc.close()
+    return _page_image(number).convert("RGB")
 
 
 def _messy_page(number: int, look: make_messy.Look, seed: str) -> Image.Image:

@@ -18,6 +18,7 @@ class PrepSettings:
     # Coloured ink (a seal: red, blue, purple) differs from print by chroma once the paper is made white;
     # a coloured pixel lighter than `seal_light` (its brightest channel) is seal ink alone and becomes paper.
     seal_chroma: float = 0.12
+    seal_area: int = 5  # pixels (a side) over which a seal's colour holds
     seal_light: float = 0.75  # print under seal ink, relative to the seal's own brightness, lighter than this is none
     seal_reach: int = 11  # pixels around a coloured pixel where the seal's own brightness is looked for
     seal_rim: float = 0.6  # next to seal ink, anything lighter than this is the seal's rim, not print
@@ -80,7 +81,11 @@ def separate(rgb: np.ndarray, s: PrepSettings = SETTINGS) -> tuple[np.ndarray, n
     # Colour is judged against the paper nearby, so neither light that is warmer in one corner nor a grey
     # desk round a photo of yellowed paper passes for ink of a colour.
     local = rgb.astype(np.float32) / np.dstack([_paper_light(rgb[:, :, k], s) for k in range(3)]).clip(1, 255)
-    coloured = (local.max(axis=2) - local.min(axis=2)) > s.seal_chroma
+    # Colour must hold over a few pixels too: JPEG fringes the edges of black print with colour, a seal's
+    # strokes are coloured through.
+    spread = cv2.blur(local, (s.seal_area, s.seal_area))
+    coloured = ((local.max(axis=2) - local.min(axis=2)) > s.seal_chroma) & \
+        ((spread.max(axis=2) - spread.min(axis=2)) > s.seal_chroma)
     gray = norm @ np.float32([0.299, 0.587, 0.114])
     if not coloured.any():
         return _grey(gray), None, None
