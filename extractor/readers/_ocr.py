@@ -36,7 +36,7 @@ _BATCH = 8
 # Lines are read at 0.6 of their width: a CJK glyph keeps ~4 of the model's 8-pixel steps, and the run
 # costs a little over half; _RETRY is the confidence below which a line is read again at full width.
 _SQUEEZE = 0.6
-_RETRY = 0.98
+_RETRY = 0.99
 # Vertical gaps, as a share of the page's text height: a blank line apart is a new paragraph.
 _PARAGRAPH_GAP = 0.8
 _SPECK = 0.35  # share of the text height below which a line's ink, both ways, is dirt

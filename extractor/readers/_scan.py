@@ -44,7 +44,9 @@ class ScanSettings:
     upright: float = 0.9
     unreadable: float = 0.5
     sample: int = 8
-    smear: float = 0.6  # glyphs are joined along a line of text across gaps this share of the text height
+    # Glyphs are joined along a line of text across gaps this share of the text height: less than the gap
+    # between two lines, or a narrow cell's stack of short wrapped lines would pass for text running down.
+    smear: float = 0.2
 
 
 SCAN = ScanSettings()
@@ -206,7 +208,7 @@ def _sideways(page: Page, text_h: float) -> bool:
             w, h = stats[1:n, cv2.CC_STAT_WIDTH], stats[1:n, cv2.CC_STAT_HEIGHT]
             long_side, short_side = (w, h) if way == 0 else (h, w)
             along[way] += int(((long_side > 3 * short_side) & (long_side > 2 * text_h)).sum())
-    return along[1] > 1.5 * along[0]
+    return along[1] > 2 * along[0] + 3
 
 
 def _upright(prep: Prepared) -> tuple[Page, float]:
