@@ -43,7 +43,8 @@ class ScanSettings:
     # the page is read as it lies, and a page no way of turning reads above `unreadable` is not read.
     upright: float = 0.9
     unreadable: float = 0.5
-    sample: int = 8
+    sample: int = 6
+    sample_width: float = 5.0  # text heights of each sample line read (a line's start)
     # Glyphs are joined along a line of text across gaps this share of the text height: less than the gap
     # between two lines, or a narrow cell's stack of short wrapped lines would pass for text running down.
     smear: float = 0.2
@@ -186,13 +187,14 @@ def _sample(page: Page, text_h: float) -> list[np.ndarray]:
             if c.x1 - c.x0 > 3 * text_h and c.y1 - c.y0 > text_h:
                 for ln in _region_lines(page, c.x0 + 3, c.y0 + 3, c.x1 - 2, c.y1 - 2, text_h):
                     if ln.x1 - ln.x0 > 2.5 * (ln.y1 - ln.y0):
+                        ln.x1 = min(ln.x1, ln.x0 + round(SCAN.sample_width * text_h))  # a few glyphs will do
                         found.append((ln.x1 - ln.x0, _crop(page, ln, (c.x0 + 1, c.y0 + 1, c.x1, c.y1), text_h)))
     found.sort(key=lambda f: -f[0])
     return [crop for _, crop in found[:SCAN.sample]]
 
 
 def _how_sure(crops: list[np.ndarray]) -> float:
-    return float(np.median([conf for _, conf in recognizer().read(crops)])) if crops else 0.0
+    return float(np.median([conf for _, conf in recognizer().quick(crops)])) if crops else 0.0
 
 
 def _sideways(page: Page, text_h: float) -> bool:
