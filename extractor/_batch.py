@@ -19,6 +19,7 @@ from ._guard import Limits, Refused, sha256
 from ._pipeline import Extractor, FileResult, TemplateExtractor, display_name, printable
 from ._workers import read_file, read_in_workers
 from .readers import LEGACY, supported_suffixes
+from .readers._pages import IMAGE_SUFFIXES, folder_images
 from .store import Store
 
 
@@ -85,17 +86,22 @@ class OutsideLink(type(Path())):
     """A link found in a folder that leads out of it: reported, not read (unless links are followed)."""
 
 
-def iter_files(paths: Iterable[Path], follow_links: bool = False) -> Iterator[Path]:
+def iter_files(paths: Iterable[Path], follow_links: bool = False, pages_as_document: bool = False) -> Iterator[Path]:
     """Files named directly are always tried (a wrong suffix gets its own message); folders are searched.
-    A link inside a folder to a file outside it comes back as an OutsideLink unless `follow_links`."""
+    A link inside a folder to a file outside it comes back as an OutsideLink unless `follow_links`.
+    With `pages_as_document`, the page images of a folder are one document (the folder), pages by file name."""
     suffixes = supported_suffixes() | set(LEGACY)  # legacy files are listed with how to convert them
     for p in paths:
         p = p if isinstance(p, Path) else Path(p)
-        if not p.is_dir():
+        if not p.is_dir() or (pages_as_document and folder_images(p)):
             yield p
             continue
         root = p.resolve()
-        for f in sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes):
+        files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
+        if pages_as_document:
+            pages = {f.parent for f in files if f.suffix.lower() in IMAGE_SUFFIXES}
+            files = sorted([f for f in files if f.parent not in pages] + list(pages))
+        for f in files:
             if not follow_links and f.is_symlink() and not f.resolve().is_relative_to(root):
                 yield OutsideLink(f)
             else:
@@ -172,7 +178,7 @@ class _Run:
 def run(paths: Iterable[Path], store: Store, extractor: Extractor | None = None,
         registry: list[str] | None = None, on_file: Callable[[FileOutcome], None] | None = None,
         workers: int = 0, limits: Limits | None = None, engine: str = "local",
-        address: str | None = None, root: Path | None = None) -> RunSummary:
+        address: str | None = None, root: Path | None = None, pages_as_document: bool = False) -> RunSummary:
     """Read every file not yet stored. workers=0 reads in this process (no time or memory limit; the file,
     zip and page limits hold); N > 0 uses N worker processes, each file under `limits`; engine="ray" runs
     the same stages as Ray tasks. Files are known by their path relative to `root` (default: the folder
@@ -185,7 +191,7 @@ def run(paths: Iterable[Path], store: Store, extractor: Extractor | None = None,
     summary = RunSummary()
     job = _Run(store, extractor, summary, on_file, limits, root)
     start = time.perf_counter()
-    tasks = job.tasks(iter_files(paths))
+    tasks = job.tasks(iter_files(paths, pages_as_document=pages_as_document))
     if engine == "ray":
         from ._ray import read_with_ray
 

@@ -41,6 +41,10 @@ class Cell:
     src_col: int = 0
     box: Box | None = None
     confidence: float | None = None
+    # Why the reading is doubtful, for a reviewer ("under a seal"), and a second reading that disagrees
+    # (the scan's own text layer); a cell with a doubt has its confidence under the review threshold.
+    doubt: str | None = None
+    alt: str | None = None
     _text_of: list[str] | None = field(default=None, repr=False, compare=False)  # the list _text was made from
     _text: str = field(default="", repr=False, compare=False)
     _key: str | None = field(default=None, repr=False, compare=False)
@@ -122,7 +126,7 @@ def stack(grids: list[Grid], index: int) -> Grid:
         for c in g.cells:
             cells.append(
                 Cell(c.row + offset, c.col, c.paragraphs, c.rowspan, c.colspan,
-                     c.table, c.src_row, c.src_col, c.box, c.confidence, c._text_of, c._text, c._key)
+                     c.table, c.src_row, c.src_col, c.box, c.confidence, c.doubt, c.alt, c._text_of, c._text, c._key)
             )
         offset += g.n_rows
     return Grid(grids[0].file, index, offset, max(g.n_cols for g in grids), cells, list(grids[0].before))
@@ -135,5 +139,5 @@ def slice_rows(grid: Grid, start: int, stop: int, index: int) -> Grid:
         if start <= c.row < stop:
             span = min(c.rowspan, stop - c.row)
             cells.append(Cell(c.row - start, c.col, c.paragraphs, span, c.colspan,
-                              c.table, c.src_row, c.src_col, c.box, c.confidence, c._text_of, c._text, c._key))
+                              c.table, c.src_row, c.src_col, c.box, c.confidence, c.doubt, c.alt, c._text_of, c._text, c._key))
     return Grid(grid.file, index, stop - start, grid.n_cols, cells, list(grid.before) if start == 0 else [])

@@ -50,23 +50,33 @@ def open_regular(path: Path) -> tuple[int, os.stat_result]:
 
 
 def sha256(path: Path, limits: Limits | None = None) -> tuple[str, int]:
-    """The content hash and size of a regular file within the file limits (Refused otherwise)."""
+    """The content hash and size of a regular file within the file limits (Refused otherwise); a folder of
+    page images read as one document hashes its pages in order."""
     limits = limits or Limits()
-    fd, st = open_regular(path)
-    if st.st_size > limits.file_mb * MIB:
-        os.close(fd)
-        raise Refused(f"{st.st_size / MIB:.0f} MiB is over the {limits.file_mb} MiB file limit: not read")
-    h, left, deadline = hashlib.sha256(), st.st_size, time.monotonic() + limits.seconds
-    with os.fdopen(fd, "rb") as f:
-        while left > 0:
-            block = f.read(min(left, MIB))
-            if not block:
-                break
-            h.update(block)
-            left -= len(block)
-            if time.monotonic() > deadline:
-                raise Refused(f"hashing took longer than the {limits.seconds:g} s limit: not read")
-    return h.hexdigest(), st.st_size
+    if path.is_dir():
+        from .readers._pages import folder_images
+
+        parts = folder_images(path)
+    else:
+        parts = [path]
+    h, total, deadline = hashlib.sha256(), 0, time.monotonic() + limits.seconds
+    for part in parts:
+        fd, st = open_regular(part)
+        total += st.st_size
+        if total > limits.file_mb * MIB:
+            os.close(fd)
+            raise Refused(f"{total / MIB:.0f} MiB is over the {limits.file_mb} MiB file limit: not read")
+        left = st.st_size
+        with os.fdopen(fd, "rb") as f:
+            while left > 0:
+                block = f.read(min(left, MIB))
+                if not block:
+                    break
+                h.update(block)
+                left -= len(block)
+                if time.monotonic() > deadline:
+                    raise Refused(f"hashing took longer than the {limits.seconds:g} s limit: not read")
+    return h.hexdigest(), total
 
 
 def check_contents(path: Path, limits: Limits) -> str:

@@ -110,15 +110,16 @@ def file_to_records(path: Path, extractor: Extractor | None = None,
     for g in read.grids:
         g.file = display_name(path)
     chunks, others = sort_tables(read.grids)
+    pages = read.page_report()  # a file with a page that gave no table is never a plain "ok"
     if not chunks:
-        return FileResult(path, "failed", "no self-evaluation table (项目名称 … 三级指标) found")
+        return FileResult(path, "failed", "; ".join(["no self-evaluation table (项目名称 … 三级指标) found", *pages]))
     prepare = getattr(extractor, "prepare", None)
     # An extractor that calls a model reads a file's chunks at once (concurrently, within a budget);
     # a reason back means it left the file unread, so nothing of it is stored as done.
     refused = prepare(chunks) if prepare is not None else ""
     if refused:
         return FileResult(path, "failed", refused, chunks=chunks)
-    result = FileResult(path, chunks=chunks)
+    result = FileResult(path, reason="; ".join(pages), chunks=chunks, warnings=list(pages))
     result.warnings += [f"a table with {_first_words(o)} is not a self-evaluation table: not read" for o in others]
     for chunk in chunks:
         extracted = extractor.extract(chunk)

@@ -86,7 +86,8 @@ def _stop_on_sigterm(signum, frame) -> None:
 
 
 def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096,
-            max_pages=1000, follow_links=False, password=None, root=None, convert=False, **llm):
+            max_pages=1000, follow_links=False, password=None, root=None, convert=False, pages_as_document=False,
+            **llm):
     from tqdm import tqdm
 
     if threading.current_thread() is threading.main_thread():
@@ -107,7 +108,7 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
         # cache, the budget and the cost totals live.
         workers, engine = 0, "local"
     root = root or batch_root(Path(p) for p in paths)
-    files = list(iter_files((Path(p) for p in paths), follow_links))
+    files = list(iter_files((Path(p) for p in paths), follow_links, pages_as_document))
     # The bar shows only on a terminal; per-file lines go above it, or alone in a log.
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True) as bar:
         def report(outcome: FileOutcome) -> None:
@@ -117,7 +118,7 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
         try:
             summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
                           limits=Limits(timeout, max_memory, pages=max_pages), engine=engine, address=address,
-                          root=root)
+                          root=root, pages_as_document=pages_as_document)
         except _model_unavailable() as exc:
             raise click.ClickException(f"stopped: {safe(exc)}. Files read before are stored; the next run reads "
                                        "the rest.") from None
@@ -179,6 +180,8 @@ def _batch_options(f):
         click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
                      help="Folder the files' keys are relative to (default: the one holding every path named)."),
         click.option("--password", help="Password for encrypted PDFs (or set JIXIAO_PDF_PASSWORD)."),
+        click.option("--pages-as-document", is_flag=True,
+                     help="A folder of page images (photos, scans) is one document, pages in file-name order."),
         click.option("--convert", is_flag=True, help="Convert .doc/.wps/.xls/.et/.rtf files with LibreOffice "
                      "(soffice) and read the copies; without it they are listed with the command to convert them."),
         click.option("--extractor", "backend", type=click.Choice(["template", "llm", "auto"]), default="template",

@@ -24,6 +24,12 @@ class ReadResult:
     # Paragraphs after the last table: a table that a conversion turned into plain text may sit there.
     tail: list[str] = field(default_factory=list)
     reader: str = ""  # which reader read it (docx, xlsx, pdf, scan …), for the record's stamp
+    # Pages that gave no table, each with why (blank, no ruled table, could not be read or rectified):
+    # no page of a file is lost in silence, whatever became of the others.
+    page_notes: list[tuple[int, str]] = field(default_factory=list)
+
+    def page_report(self) -> list[str]:
+        return [f"page {n}: {why}" for n, why in sorted(self.page_notes)]
 
     @classmethod
     def failed(cls, file: Path, reason: str) -> ReadResult:

@@ -192,13 +192,22 @@ def _spans(vsep: np.ndarray, hsep: np.ndarray, xs: list[int], ys: list[int]) -> 
     return cells
 
 
-def page_to_tables(gray: np.ndarray) -> Page:
-    """Deskew a grey page, find its ruled tables and paint the ruling lines out of the image."""
+def _inside(inner: Table, outer: Table) -> bool:
+    return (outer.top <= inner.top and inner.bottom <= outer.bottom
+            and outer.xs[0] <= inner.xs[0] and inner.xs[-1] <= outer.xs[-1])
+
+
+def page_to_tables(gray: np.ndarray, print_only: np.ndarray | None = None) -> Page:
+    """Deskew a grey page, find its ruled tables and paint the ruling lines out of the image.
+
+    `print_only` is the same page with seal ink taken out, for reading the text: the lines are found on
+    `gray`, where a thin ruling under a seal is still whole."""
     ink = binarize(gray)
     angle = skew_angle(ink)
     if abs(angle) > 0.05:
         gray = rotate(gray, angle, 255)
         ink = binarize(gray)
+        print_only = None if print_only is None else rotate(print_only, angle, 255)
     horiz, vert = _line_masks(ink)
     lines = cv2.bitwise_or(horiz, vert)
     h, w = ink.shape
@@ -211,11 +220,15 @@ def page_to_tables(gray: np.ndarray) -> Page:
         t = _table(ink, horiz, vert, (bx, by, bw, bh), tol)
         if t is not None:
             tables.append(t)
+    # A frame round another table is the edge of a photographed page (or a border drawn round the form).
+    tables = [t for t in tables if not any(o is not t and _inside(o, t) for o in tables)]
     ruled = np.zeros_like(ink)
     for t in tables:
         for c in t.cells:
             cv2.rectangle(ruled, (c.x0, c.y0), (c.x1, c.y1), 255, 3)
     lines = cv2.bitwise_and(lines | ruled, ink)
+    if print_only is not None:
+        gray, ink = print_only, binarize(print_only)
     clean = gray.copy()
     clean[lines > 0] = 255
     # Finding text lines needs no trace of a ruling line; the glyph tops it cuts are padded back by the crop.

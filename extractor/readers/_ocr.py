@@ -26,13 +26,20 @@ from ._pdf_layout import join_wrap
 _REC_MODEL = "PP-OCRv6_rec_small.onnx"
 _HEIGHT = 48  # the recogniser's fixed input height
 _MIN_WIDTH = 64  # a lone digit reads surer with some padding around it
+# A line is padded to its own width rounded up to a bucket, never to the widest line of its batch: the
+# model sees the padding, so a reading that depended on its batch-mates would differ from page to page.
+_BUCKET = 8
+# A run holds lines of one bucket up to this many padded columns in all (at most _BATCH lines): the
+# output is [lines, columns / 8, 18,710 characters] floats, which a wide run makes tens of MB.
+_RUN_COLUMNS = 2048
 _BATCH = 8
 # Lines are read at 0.6 of their width: a CJK glyph keeps ~4 of the model's 8-pixel steps, and the run
 # costs a little over half; _RETRY is the confidence below which a line is read again at full width.
 _SQUEEZE = 0.6
-_RETRY = 0.98
+_RETRY = 0.99
 # Vertical gaps, as a share of the page's text height: a blank line apart is a new paragraph.
 _PARAGRAPH_GAP = 0.8
+_SPECK = 0.35  # share of the text height below which a line's ink, both ways, is dirt
 DASH = "—"
 
 
@@ -44,6 +51,7 @@ class Line:
     y1: int
     text: str = ""
     confidence: float = 1.0
+    doubt: str | None = None  # why the reading may be wrong whatever the model's confidence ("under a seal")
 
 
 class Recognizer:
@@ -76,22 +84,28 @@ class Recognizer:
 
         Lines are read narrowed (fast); one not quite sure is read again at full width, where a repeated
         digit ("00") has room for the pause CTC needs between the two, and a small glyph (the ² of ㎡) stays.
+        A reading depends on its line alone, never on the other lines read with it.
         """
         out = self._read(crops, _SQUEEZE)
         again = [i for i, (_, conf) in enumerate(out) if conf < _RETRY]
         for i, second in zip(again, self._read([crops[i] for i in again], 1.0)):
-            out[i] = second  # the model's own proportions: its reading, and its doubt, are the ones to keep
+            # Two scales that read the same text back each other: the surer doubt stands. Where they differ,
+            # the model's own proportions give the reading, and its doubt, to keep.
+            out[i] = (second[0], max(second[1], out[i][1])) if second[0] == out[i][0] else second
         return out
+
+    def quick(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """One narrowed reading of each line, no second look: enough to tell which way up a page is."""
+        return self._read(crops, _SQUEEZE)
 
     def _read(self, crops: list[np.ndarray], squeeze: float) -> list[tuple[str, float]]:
         scaled = [cv2.resize(c, (max(8, round(c.shape[1] * _HEIGHT * squeeze / c.shape[0])), _HEIGHT),
                              interpolation=cv2.INTER_CUBIC) for c in crops]
         out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
-        order = sorted(range(len(crops)), key=lambda i: scaled[i].shape[1])
-        for start in range(0, len(order), _BATCH):
-            batch = order[start:start + _BATCH]
-            width = max(_MIN_WIDTH, max(scaled[i].shape[1] for i in batch))
-            x = np.zeros((len(batch), 3, _HEIGHT, width), dtype=np.float32)
+        for width, batch in _runs([s.shape[1] for s in scaled]):
+            # Never a run of one line: onnxruntime sums a lone row another way (a hair different), so a blank
+            # row keeps it company; from two rows on, a row's result does not depend on the others.
+            x = np.zeros((max(2, len(batch)), 3, _HEIGHT, width), dtype=np.float32)
             for k, i in enumerate(batch):
                 img = scaled[i].astype(np.float32) / 127.5 - 1.0
                 x[k, :, :, :img.shape[1]] = img
@@ -107,6 +121,24 @@ class Recognizer:
             return "", 0.0
         conf = [probs[t, self.twins[idx[t]]].sum() if idx[t] in self.twins else probs[t, idx[t]] for t in keep]
         return "".join(self.chars[idx[keep]]), float(min(conf))
+
+
+def bucket(width: int) -> int:
+    """The padded width a line of this many pixels is read at: its own, rounded up (never its neighbours')."""
+    return -(-max(_MIN_WIDTH, width) // _BUCKET) * _BUCKET
+
+
+def _runs(widths: list[int]) -> list[tuple[int, list[int]]]:
+    """Indexes of lines grouped into model runs: one padded width per run, at most _RUN_COLUMNS columns."""
+    by_width: dict[int, list[int]] = {}
+    for i, w in enumerate(widths):
+        by_width.setdefault(bucket(w), []).append(i)
+    out = []
+    for width in sorted(by_width):
+        size = max(1, min(_BATCH, _RUN_COLUMNS // width))
+        ids = by_width[width]
+        out += [(width, ids[k:k + size]) for k in range(0, len(ids), size)]
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +184,11 @@ def text_lines(ink: np.ndarray, text_h: float) -> list[Line]:
 def is_dash(line: Line, text_h: float) -> bool:
     """A lone flat stroke: the "—" that fills an empty cell. OCR reads it as 一 or 二; its shape is surer."""
     return line.y1 - line.y0 < 0.3 * text_h and line.x1 - line.x0 < 4 * text_h
+
+
+def is_speck(line: Line, text_h: float) -> bool:
+    """Too small every way to be a glyph (the smallest, a lone "1", is most of a text height tall)."""
+    return max(line.y1 - line.y0, line.x1 - line.x0) < _SPECK * text_h
 
 
 def paragraphs(lines: list[Line], text_h: float) -> list[str]:

@@ -39,6 +39,7 @@ from ._pdf_layout import (
 )
 
 MIN_RULE = 3.0  # points: shorter segments are the ends of thin filled rectangles, not rules
+_SCAN_COVER = 0.5  # share of the page an image must cover to be a scanned page
 _Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _LOAD_ERRORS = {
@@ -55,6 +56,13 @@ class _Page:
     chars: list[Char]
     tables: list[Table]
     images: int
+    image_cover: float = 0.0  # share of the page under its largest image
+
+    @property
+    def scanned(self) -> bool:
+        """An image of a page: nothing but images, or a page-sized image and no ruled table drawn (a searchable
+        scan's text layer is invisible OCR text over the picture; the table is in the picture)."""
+        return bool(self.images) and (not self.chars or (self.image_cover >= _SCAN_COVER and not self.tables))
 
 
 def _compose(outer: _Matrix, inner: _Matrix) -> _Matrix:
@@ -93,14 +101,17 @@ def _path_rules(obj, m: _Matrix, left: float, top: float, hs: list[Rule], vs: li
                 vs.append(Rule((x1 + x2) / 2, min(y1, y2), max(y1, y2)))
 
 
-def _page_rules(page, left: float, top: float) -> tuple[list[Rule], list[Rule], int]:
-    """Horizontal and vertical rules drawn on the page (inside forms too), and its number of images."""
+def _page_rules(page, left: float, top: float) -> tuple[list[Rule], list[Rule], int, float]:
+    """Horizontal and vertical rules drawn on the page (inside forms too), its number of images and the
+    largest image's area in square points."""
     hs: list[Rule] = []
     vs: list[Rule] = []
     images = 0
+    largest = 0.0
+    box = [ctypes.c_float() for _ in range(4)]
 
     def walk(parent, count, get, m: _Matrix) -> None:
-        nonlocal images
+        nonlocal images, largest
         for i in range(count(parent)):
             obj = get(parent, i)
             kind = raw.FPDFPageObj_GetType(obj)
@@ -110,9 +121,12 @@ def _page_rules(page, left: float, top: float) -> tuple[list[Rule], list[Rule], 
                 walk(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, _compose(m, _matrix(obj)))
             elif kind == raw.FPDF_PAGEOBJ_IMAGE:
                 images += 1
+                if raw.FPDFPageObj_GetBounds(obj, *box):
+                    x0, y0, x1, y1 = (v.value for v in box)
+                    largest = max(largest, (x1 - x0) * (y1 - y0))
 
     walk(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, _IDENTITY)
-    return hs, vs, images
+    return hs, vs, images, largest
 
 
 def _page_chars(textpage, left: float, top: float) -> list[Char]:
@@ -134,8 +148,8 @@ def _page_chars(textpage, left: float, top: float) -> list[Char]:
 def _read_page(doc: pdfium.PdfDocument, index: int) -> _Page:
     page = doc[index]
     try:
-        left, _, _, top = page.get_mediabox()
-        hs, vs, images = _page_rules(page.raw, left, top)
+        left, bottom, right, top = page.get_mediabox()
+        hs, vs, images, largest = _page_rules(page.raw, left, top)
         textpage = page.get_textpage()
         try:
             chars = _page_chars(textpage.raw, left, top)
@@ -143,7 +157,8 @@ def _read_page(doc: pdfium.PdfDocument, index: int) -> _Page:
             textpage.close()
     finally:
         page.close()
-    return _Page(index + 1, chars, find_tables(index + 1, hs, vs), images)
+    area = max((right - left) * (top - bottom), 1.0)
+    return _Page(index + 1, chars, find_tables(index + 1, hs, vs), images, largest / area)
 
 
 @dataclass
@@ -232,31 +247,35 @@ def _pages_to_grids(file: str, pages: list[_Page]) -> list[Grid]:
     return grids
 
 
-def _ocr(path: Path, numbers: list[int]) -> ReadResult:
+def _ocr(path: Path, pages: list[_Page]) -> ReadResult:
     from ._scan import scan_pages_to_grids  # the OCR models load only for a PDF that needs them
 
-    return scan_pages_to_grids(path, numbers)
+    return scan_pages_to_grids(path, [p.number for p in pages], {p.number: p.chars for p in pages if p.chars})
 
 
-def _add_scans(path: Path, result: ReadResult, scanned: list[int]) -> None:
-    """Pages with no text layer go to the OCR reader; its grids join the others in page order."""
+def _add_scans(path: Path, result: ReadResult, scanned: list[_Page]) -> None:
+    """Scanned pages go to the OCR reader (their text layer, if any, as a second reading); its grids join the
+    others in page order."""
     ocr = _ocr(path, scanned)
     result.grids = sorted(result.grids + ocr.grids, key=lambda g: min(c.box.page for c in g.cells))
     for index, g in enumerate(result.grids, 1):
         g.index = index
         for c in g.cells:
             c.table = index
-    shown = ", ".join(map(str, scanned))
-    result.errors += [f"page{'s' * (len(scanned) > 1)} {shown} with no text layer (scanned): {e}" for e in ocr.errors]
+    result.page_notes += ocr.page_notes
+    shown = ", ".join(str(p.number) for p in scanned)
+    kind = "scanned" if any(p.chars for p in scanned) else "with no text layer (scanned)"
+    result.errors += [f"page{'s' * (len(scanned) > 1)} {shown} {kind}: {e}" for e in ocr.errors]
 
 
 def _pages_to_result(path: Path, pages: list[_Page]) -> ReadResult:
-    scanned = [p.number for p in pages if not p.chars and p.images]
+    scanned = [p for p in pages if p.scanned]
+    printed = [p for p in pages if not p.scanned]
     if not pages:
         return ReadResult.failed(path, "the PDF has no pages")
-    if not any(p.chars for p in pages):
+    if not any(p.chars for p in printed):
         return _ocr(path, scanned) if scanned else ReadResult.failed(path, f"all {len(pages)} pages are blank")
-    result = ReadResult(file=path, grids=_pages_to_grids(path.name, pages), pages=len(pages))
+    result = ReadResult(file=path, grids=_pages_to_grids(path.name, printed), pages=len(pages))
     if scanned:
         _add_scans(path, result, scanned)
     if not result.grids:

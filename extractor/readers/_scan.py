@@ -12,32 +12,45 @@ reader's business (a low_confidence issue for review).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
-from .._grid import Box, Cell, Grid
-from ._base import Reader, ReadResult, pdf_password
+from .._grid import Box, Cell, Grid, norm_label
+from ._base import Reader, ReadResult
 from ._continue import continue_columns, join_split_row
-from ._lattice import Page, Table, page_to_tables
-from ._ocr import DASH, Line, is_dash, paragraphs, recognizer, remove_specks, runs, text_lines
+from ._lattice import Page, Table, page_to_tables, rotate
+from ._ocr import DASH, Line, is_dash, is_speck, paragraphs, recognizer, remove_specks, runs, text_lines
+from ._pages import IMAGE_SUFFIXES, PageImage, folder_images, image_pages, page_count, pdf_pages
+from ._pdf_layout import Char, line_text
+from ._pdf_layout import lines as layer_lines
+from ._prep import SETTINGS, Prepared, even_out, frame_lines, rectify, turn, uncurl, upscale
 
-# Pages are read at about this resolution: finer costs time and reads no better.
-_TARGET_DPI = 200
-_MAX_SIDE = 2400  # pixels; a larger image is scaled down to this
 _BLANK_INK = 0.0005  # share of inked pixels below which a page is blank
 
 
-@dataclass(slots=True)
-class PageImage:
-    number: int  # 1-based
-    gray: np.ndarray
-    points_per_pixel: float
-    left: float = 0.0  # where the image's corner sits on the page, in points
-    top: float = 0.0
+@dataclass(frozen=True)
+class ScanSettings:
+    # A doubtful cell's confidence is set to this, under the template reader's LOW_CONFIDENCE (0.9), so
+    # it goes to review whatever the OCR's own figure was.
+    doubtful: float = 0.85
+    # A text layer that reads a cell as the OCR does backs it: the cell's confidence rises to this.
+    agreed: float = 0.97
+    # Which way up: the median confidence of a few of the page's widest text lines; at or above `upright`
+    # the page is read as it lies, and a page no way of turning reads above `unreadable` is not read.
+    upright: float = 0.9
+    unreadable: float = 0.5
+    sample: int = 6
+    sample_width: float = 5.0  # text heights of each sample line read (a line's start)
+    # Glyphs are joined along a line of text across gaps this share of the text height: less than the gap
+    # between two lines, or a narrow cell's stack of short wrapped lines would pass for text running down.
+    smear: float = 0.2
+
+
+SCAN = ScanSettings()
 
 
 def _text_height(page: Page) -> float:
@@ -50,7 +63,10 @@ def _text_height(page: Page) -> float:
 
 
 def _region_lines(page: Page, x0: int, y0: int, x1: int, y1: int, text_h: float) -> list[Line]:
-    ink = remove_specks(page.ink[y0:y1, x0:x1], max(3, int(text_h * text_h / 60)))
+    x0, y0 = max(0, x0), max(0, y0)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return []  # nothing between two tables that overlap (OpenCV crashes on an empty region)
+    ink = remove_specks(np.ascontiguousarray(page.ink[y0:y1, x0:x1]), max(3, int(text_h * text_h / 60)))
     lines = text_lines(ink, text_h)
     for ln in lines:
         ln.x0, ln.x1, ln.y0, ln.y1 = ln.x0 + x0, ln.x1 + x0, ln.y0 + y0, ln.y1 + y0
@@ -67,7 +83,9 @@ def _read_lines(page: Page, jobs: list[tuple[Line, tuple[int, int, int, int]]], 
     """OCR every line of the page in one go (batched by width), dashes by their shape."""
     todo = []
     for ln, bounds in jobs:
-        if is_dash(ln, text_h):
+        if is_speck(ln, text_h):
+            ln.text = ""  # a dot of dirt, not a dash: nothing the model could read, so never sent to it
+        elif is_dash(ln, text_h):
             ln.text, ln.confidence = DASH, 1.0
         else:
             todo.append((ln, _crop(page, ln, bounds, text_h)))
@@ -96,24 +114,49 @@ def _free_text(lines: list[list[Line]]) -> list[str]:
     return [t for t in texts if t]
 
 
-def _box(page: Page, img: PageImage, x0: int, y0: int, x1: int, y1: int) -> Box:
+def _box(page: Page, img: PageImage, to_source: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> Box:
     """A deskewed pixel rectangle as the bounding box of its corners on the page as scanned, in points."""
     h, w = page.gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), -page.angle, 1.0)
     corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float) @ m.T
+    src = np.c_[corners, np.ones(4)] @ to_source.T
+    src = src[:, :2] / src[:, 2:]
     s, x, y = img.points_per_pixel, img.left, img.top
-    return Box(img.number, round(x + corners[:, 0].min() * s, 2), round(y + corners[:, 1].min() * s, 2),
-               round(x + corners[:, 0].max() * s, 2), round(y + corners[:, 1].max() * s, 2))
+    return Box(img.number, round(x + src[:, 0].min() * s, 2), round(y + src[:, 1].min() * s, 2),
+               round(x + src[:, 0].max() * s, 2), round(y + src[:, 1].max() * s, 2))
 
 
-def _table_grid(page: Page, img: PageImage, table: Table, cell_lines: list[list[Line]], file: str,
-                index: int, before: list[str], text_h: float) -> tuple[Grid, set[int]]:
+def _layer_text(layer: list[Char], box: Box) -> str:
+    """What an invisible text layer holds inside a cell's box (characters by their centre)."""
+    inside = [c for c in layer if box.x0 < (c.x0 + c.x1) / 2 < box.x1 and box.top < c.base - 0.3 * c.size < box.bottom]
+    return "\n".join(line_text(ln) for ln in layer_lines(inside))
+
+
+def _second_reading(cell: Cell, layer: list[Char]) -> None:
+    """The text layer of a searchable scan as a second reading: agreement backs the OCR, a difference is a doubt."""
+    other = _layer_text(layer, cell.box)
+    if norm_label(other) == cell.key:
+        if cell.confidence is not None:
+            cell.confidence, cell.doubt = max(cell.confidence, SCAN.agreed), None
+        return
+    cell.doubt, cell.alt = f"the text layer reads {other!r}", other
+    cell.confidence = min(cell.confidence if cell.confidence is not None else 1.0, SCAN.doubtful)
+
+
+def _table_grid(page: Page, img: PageImage, to_source: np.ndarray, table: Table, cell_lines: list[list[Line]],
+                file: str, index: int, before: list[str], text_h: float) -> tuple[Grid, set[int]]:
     """The grid, and (by id) the cells of its last row whose text runs on to the right edge: cut off?"""
     cells, full = [], set()
     for tc, lines in zip(table.cells, cell_lines):
         read = [ln for ln in lines if ln.text]
         cell = Cell(tc.row, tc.col, paragraphs(read, text_h), tc.rowspan, tc.colspan, index, tc.row, tc.col,
-                    _box(page, img, tc.x0, tc.y0, tc.x1, tc.y1), min((ln.confidence for ln in read), default=None))
+                    _box(page, img, to_source, tc.x0, tc.y0, tc.x1, tc.y1),
+                    min((ln.confidence for ln in read), default=None))
+        doubt = next((ln.doubt for ln in read if ln.doubt), None)
+        if doubt:
+            cell.doubt, cell.confidence = doubt, min(cell.confidence, SCAN.doubtful)
+        if img.layer:
+            _second_reading(cell, img.layer)
         # A line of text (not a short value) that two more glyphs (a text height wide each: a word and the
         # comma that may not start a line) and the cell's margin would not fit after: it may go on.
         last = read[-1] if read else None
@@ -132,13 +175,102 @@ class PageGrids:
     full: set[int]  # ids of the last table's last-row cells whose text may go on over the page break
     first_xs: list[int]  # column boundaries (pixels) of the first and the last table
     last_xs: list[int]
+    note: str = ""  # why the page gave no table
+    fixed: list[str] = field(default_factory=list)  # what was done to read it (turned, rectified, enlarged)
+
+
+def _sample(page: Page, text_h: float) -> list[np.ndarray]:
+    """A few of the widest text lines inside the tables: enough glyphs to tell which way up the page is."""
+    found = []
+    for t in page.tables:
+        for c in t.cells:
+            if c.x1 - c.x0 > 3 * text_h and c.y1 - c.y0 > text_h:
+                for ln in _region_lines(page, c.x0 + 3, c.y0 + 3, c.x1 - 2, c.y1 - 2, text_h):
+                    if ln.x1 - ln.x0 > 2.5 * (ln.y1 - ln.y0):
+                        ln.x1 = min(ln.x1, ln.x0 + round(SCAN.sample_width * text_h))  # a few glyphs will do
+                        found.append((ln.x1 - ln.x0, _crop(page, ln, (c.x0 + 1, c.y0 + 1, c.x1, c.y1), text_h)))
+    found.sort(key=lambda f: -f[0])
+    return [crop for _, crop in found[:SCAN.sample]]
+
+
+def _how_sure(crops: list[np.ndarray]) -> float:
+    return float(np.median([conf for _, conf in recognizer().quick(crops)])) if crops else 0.0
+
+
+def _sideways(page: Page, text_h: float) -> bool:
+    """Text running down the page, not across: glyphs smeared along each axis join into long runs along the
+    lines of text only (CJK glyphs alone read as some character whichever way they lie, so OCR cannot tell)."""
+    k = max(3, round(SCAN.smear * text_h))
+    along = [0, 0]
+    for t in page.tables:
+        ink = page.ink[t.top:t.bottom, t.xs[0]:t.xs[-1]]
+        for way, kernel in enumerate(((k, 1), (1, k))):
+            smeared = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+            n, _, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
+            w, h = stats[1:n, cv2.CC_STAT_WIDTH], stats[1:n, cv2.CC_STAT_HEIGHT]
+            long_side, short_side = (w, h) if way == 0 else (h, w)
+            along[way] += int(((long_side > 3 * short_side) & (long_side > 2 * text_h)).sum())
+    return along[1] > 2 * along[0] + 3
+
+
+def _upright(prep: Prepared) -> tuple[Page, float]:
+    """The page's tables read the right way up: as it lies, upside down, or turned a quarter either way.
+
+    Returns the page and how sure the best way up reads (the median confidence of its sample lines)."""
+    page = page_to_tables(prep.gray, prep.print_only)
+    if not page.tables:
+        turn(prep, 1)  # a table's lines are found whichever way it lies, but a page may be too wide for it
+        page = page_to_tables(prep.gray, prep.print_only)
+        if not page.tables:
+            turn(prep, -1)
+            return page_to_tables(prep.gray, prep.print_only), 0.0
+    elif _sideways(page, _text_height(page)):
+        turn(prep, 1)
+        page = page_to_tables(prep.gray, prep.print_only)
+    sample = _sample(page, _text_height(page)) if page.tables else []
+    if not sample:
+        return page, 1.0  # tables with nothing wide enough to judge: read as they lie
+    up = _how_sure(sample)
+    if up >= SCAN.upright:
+        return page, up
+    down = _how_sure([c[::-1, ::-1] for c in sample])
+    if down <= up:
+        return page, up
+    turn(prep, 2)
+    return page_to_tables(prep.gray, prep.print_only), down
+
+
+def _prepare(img: PageImage) -> tuple[Prepared, Page, float]:
+    prep = Prepared(img.gray, img.seal, img.print_only)
+    if even_out(prep):
+        prep.notes.append("light evened out")
+    if uncurl(prep):  # a curled page's frame is no quadrilateral: rectifying it would bend it back
+        prep.notes.append("uncurled")
+    elif rectify(prep, frame_lines(prep.gray)):
+        prep.notes.append("rectified")
+    page, sure = _upright(prep)
+    if page.tables and upscale(prep, _text_height(page)):
+        page = page_to_tables(prep.gray, prep.print_only)
+    return prep, page, sure
+
+
+def _seal_doubts(page: Page, prep: Prepared, lines_: list[Line]) -> None:
+    """A line with seal ink over it may hide strokes the colour separation could not give back."""
+    if prep.seal is None:
+        return
+    seal = rotate(prep.seal, page.angle, 0) if abs(page.angle) > 0.05 else prep.seal
+    for ln in lines_:
+        if seal[ln.y0:ln.y1, ln.x0:ln.x1].mean() >= SETTINGS.seal_doubt:
+            ln.doubt = "under a seal"
 
 
 def page_to_grids(img: PageImage, file: str, first_index: int, pending: list[str]) -> PageGrids:
     """The tables of one scanned page as grids."""
-    page = page_to_tables(img.gray)
+    prep, page, sure = _prepare(img)
     if not page.tables:
-        return PageGrids([], pending, set(), [], [])
+        return PageGrids([], pending, set(), [], [], "no ruled table (a scan is read from its table lines)")
+    if sure < SCAN.unreadable:
+        return PageGrids([], pending, set(), [], [], f"unreadable: no way up reads it (OCR confidence {sure:.2f})")
     text_h = _text_height(page)
     inset = max(2, round(text_h / 8))
     jobs: list[tuple[Line, tuple[int, int, int, int]]] = []
@@ -147,96 +279,38 @@ def page_to_grids(img: PageImage, file: str, first_index: int, pending: list[str
         table_lines = []
         for c in t.cells:
             inner = (c.x0 + inset, c.y0 + inset, c.x1 - inset + 1, c.y1 - inset + 1)
-            lines = _region_lines(page, *inner, text_h) if inner[2] > inner[0] and inner[3] > inner[1] else []
-            jobs += [(ln, (c.x0 + 1, c.y0 + 1, c.x1, c.y1)) for ln in lines]
-            table_lines.append(lines)
+            cell_lines = _region_lines(page, *inner, text_h) if inner[2] > inner[0] and inner[3] > inner[1] else []
+            jobs += [(ln, (c.x0 + 1, c.y0 + 1, c.x1, c.y1)) for ln in cell_lines]
+            table_lines.append(cell_lines)
         per_table.append(table_lines)
     h, w = page.ink.shape
     edges = [0] + [y for t in page.tables for y in (t.top, t.bottom)] + [h]
     free = [_free_lines(page, a, b, text_h) for a, b in zip(edges[::2], edges[1::2])]
-    jobs += [(p, (0, 0, w, h)) for lines in free for pieces in lines for p in pieces]
+    jobs += [(p, (0, 0, w, h)) for found in free for pieces in found for p in pieces]
     _read_lines(page, jobs, text_h)
+    _seal_doubts(page, prep, [ln for ln, _ in jobs])
     grids, full = [], set()
     for k, (t, table_lines) in enumerate(zip(page.tables, per_table)):
-        grid, full = _table_grid(page, img, t, table_lines, file, first_index + k, pending + _free_text(free[k]),
-                                 text_h)
+        grid, full = _table_grid(page, img, prep.to_source, t, table_lines, file, first_index + k,
+                                 pending + _free_text(free[k]), text_h)
         grids.append(grid)
         pending = []
-    return PageGrids(grids, _free_text(free[-1]), full, page.tables[0].xs, page.tables[-1].xs)
-
-
-def _scanned_image(page) -> tuple[np.ndarray, float, float, float] | None:
-    """The page's one upright full-page image as stored (grey, points per pixel, left, top): no resampling."""
-    import pypdfium2.raw as pdfium_c
-
-    images = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)))
-    if len(images) != 1 or page.get_rotation() != 0:
-        return None
-    obj = images[0]
-    m = obj.get_matrix()
-    left, bottom, right, top = obj.get_bounds()
-    width, height = page.get_width(), page.get_height()
-    if m.b != 0 or m.c != 0 or m.a <= 0 or m.d <= 0 or (right - left) * (top - bottom) < 0.5 * width * height:
-        return None
-    try:
-        gray = np.asarray(obj.get_bitmap(render=False).to_pil().convert("L"))
-    except Exception:  # an image filter pdfium cannot decode alone: render the page instead
-        return None
-    return gray, (right - left) / gray.shape[1], left, height - top
-
-
-def _pdf_pages(path: Path, numbers: list[int]) -> Iterator[PageImage]:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(path, password=pdf_password())
-    try:
-        for n in numbers:
-            page = doc[n - 1]
-            stored = _scanned_image(page)
-            if stored is None:
-                gray = page.render(scale=_TARGET_DPI / 72, grayscale=True).to_numpy()
-                stored = (gray if gray.ndim == 2 else gray[:, :, 0], 72 / _TARGET_DPI, 0.0, 0.0)
-            gray, factor = _fit(np.ascontiguousarray(stored[0]))
-            yield PageImage(n, gray, stored[1] / factor, stored[2], stored[3])
-    finally:
-        doc.close()
-
-
-def _fit(gray: np.ndarray) -> tuple[np.ndarray, float]:
-    side = max(gray.shape)
-    if side <= _MAX_SIDE:
-        return gray, 1.0
-    f = _MAX_SIDE / side
-    return cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), f
-
-
-def _image_pages(path: Path) -> Iterator[PageImage]:
-    with Image.open(path) as im:
-        for n, frame in enumerate(ImageSequence.Iterator(im), start=1):
-            dpi = frame.info.get("dpi", (72, 72))[0] or 72
-            gray = np.asarray(frame.convert("L"))
-            if dpi > _TARGET_DPI * 1.5:
-                f = _TARGET_DPI / dpi
-                gray = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-                dpi = _TARGET_DPI
-            gray, factor = _fit(gray)
-            yield PageImage(n, gray, 72 / (dpi * factor))
+    return PageGrids(grids, _free_text(free[-1]), full, page.tables[0].xs, page.tables[-1].xs, fixed=prep.notes)
 
 
 def pages_to_result(path: Path, pages: Iterator[PageImage]) -> ReadResult:
     result = ReadResult(file=path)
     pending: list[str] = []
-    blank, without = [], []
     full: set[int] = set()
     xs: list[int] = []  # column boundaries of the last table so far, as its grid numbers them
     for img in pages:
         result.pages += 1
         if (img.gray < 128).mean() < _BLANK_INK:
-            blank.append(img.number)
+            result.page_notes.append((img.number, "blank"))
             continue
         got = page_to_grids(img, path.name, len(result.grids) + 1, pending)
         if not got.grids:
-            without.append(img.number)
+            result.page_notes.append((img.number, got.note))
             continue
         joined = bool(result.grids) and continue_columns(result.grids[-1], got.grids[0], xs, got.first_xs,
                                                          max(4, img.gray.shape[1] // 200))
@@ -249,48 +323,37 @@ def pages_to_result(path: Path, pages: Iterator[PageImage]) -> ReadResult:
         result.status = "failed"
         if result.pages == 0:
             result.errors.append("no pages in the file")
-        elif len(blank) == result.pages:
-            result.errors.append("blank: nothing is printed on " + _pages(blank, result.pages))
+        elif all(why == "blank" for _, why in result.page_notes):
+            result.errors.append("blank: nothing is printed on " + _pages(result.pages))
         else:
-            result.errors.append(f"no ruled table found on {_pages(without + blank, result.pages)} "
-                                 "(a scan is read from its table lines)")
+            result.errors.append(f"no table read on {_pages(result.pages)}: " + "; ".join(result.page_report()))
     return result
 
 
-def _pages(numbers: list[int], total: int) -> str:
-    if total == 1:
-        return "the page"
-    if len(numbers) == total:
-        return f"any of its {total} pages"
-    return "pages " + ", ".join(map(str, numbers))
+def _pages(total: int) -> str:
+    return "the page" if total == 1 else f"any of its {total} pages"
 
 
-def _page_count(path: Path) -> int:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(path, password=pdf_password())
-    try:
-        return len(doc)
-    finally:
-        doc.close()
-
-
-def scan_pages_to_grids(path: Path, page_numbers: list[int] | None = None) -> ReadResult:
-    """OCR the given 1-based pages of a PDF (all pages if None)."""
+def scan_pages_to_grids(path: Path, page_numbers: list[int] | None = None,
+                        layers: dict[int, list[Char]] | None = None) -> ReadResult:
+    """OCR the given 1-based pages of a PDF (all pages if None); `layers` holds a searchable scan's text per page."""
     path = Path(path)
     if page_numbers is None:
-        page_numbers = list(range(1, _page_count(path) + 1))
-    return pages_to_result(path, _pdf_pages(path, page_numbers))
+        page_numbers = list(range(1, page_count(path) + 1))
+    return pages_to_result(path, pdf_pages(path, page_numbers, layers))
 
 
 class ScanReader(Reader):
-    """Images of tables: PNG, JPEG, TIFF (every page of a multi-page TIFF), BMP."""
+    """Images of tables: PNG, JPEG, TIFF (every page of a multi-page TIFF), BMP; a folder of them is one document."""
 
-    suffixes = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
+    suffixes = IMAGE_SUFFIXES
 
     def read(self, path: Path) -> ReadResult:
+        files = folder_images(path) if path.is_dir() else [path]
+        if not files:
+            return ReadResult.failed(path, "no page images (PNG, JPEG, TIFF, BMP) in the folder")
         try:
-            return pages_to_result(path, _image_pages(path))
+            return pages_to_result(path, image_pages(files))
         except UnidentifiedImageError:
             return ReadResult.failed(path, "not a readable image (corrupt, or not the format its name says)")
         except (OSError, SyntaxError, ValueError) as exc:  # how PIL reports truncated and damaged data
