@@ -19,7 +19,7 @@ from ._guard import Limits, Refused, sha256
 from ._pipeline import Extractor, FileResult, TemplateExtractor, display_name, printable
 from ._workers import read_file, read_in_workers
 from .readers import LEGACY, supported_suffixes
-from .readers._pages import IMAGE_SUFFIXES, folder_images
+from .readers._base import IMAGE_SUFFIXES, folder_images
 from .store import Store
 
 

@@ -138,6 +138,6 @@ def slice_rows(grid: Grid, start: int, stop: int, index: int) -> Grid:
     for c in grid.cells:
         if start <= c.row < stop:
             span = min(c.rowspan, stop - c.row)
-            cells.append(Cell(c.row - start, c.col, c.paragraphs, span, c.colspan,
-                              c.table, c.src_row, c.src_col, c.box, c.confidence, c.doubt, c.alt, c._text_of, c._text, c._key))
+            cells.append(Cell(c.row - start, c.col, c.paragraphs, span, c.colspan, c.table, c.src_row, c.src_col,
+                              c.box, c.confidence, c.doubt, c.alt, c._text_of, c._text, c._key))
     return Grid(grid.file, index, stop - start, grid.n_cols, cells, list(grid.before) if start == 0 else [])

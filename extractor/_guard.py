@@ -54,7 +54,7 @@ def sha256(path: Path, limits: Limits | None = None) -> tuple[str, int]:
     page images read as one document hashes its pages in order."""
     limits = limits or Limits()
     if path.is_dir():
-        from .readers._pages import folder_images
+        from .readers._base import folder_images
 
         parts = folder_images(path)
     else:

@@ -67,7 +67,7 @@ def file_to_grids(path: Path) -> ReadResult:
     if not path.exists():
         return ReadResult.failed(path, "file not found")
     if path.is_dir():  # a folder of page images: one document, pages in file-name order
-        return ScanReader().read(path)
+        return _read(_reader(".png"), path)
     if path.stat().st_size == 0:
         return ReadResult.failed(path, "file is empty (0 bytes)")
     suffix = path.suffix.lower()

@@ -48,3 +48,13 @@ class Reader:
 def pdf_password() -> str | None:
     """The password for encrypted PDFs ($JIXIAO_PDF_PASSWORD, set by `--password`); worker processes inherit it."""
     return os.environ.get("JIXIAO_PDF_PASSWORD") or None
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
+
+
+def folder_images(folder: Path) -> list[Path]:
+    """The page images of a folder read as one document, in file-name order (kept here, free of OpenCV, so a
+    batch can list them without loading the scan reader)."""
+    return sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES),
+                  key=lambda p: p.name)

@@ -21,7 +21,6 @@ from ._prep import separate
 # Pages are read at about this resolution: finer costs time and reads no better.
 TARGET_DPI = 200
 MAX_SIDE = 2400  # pixels; a larger image is scaled down to this
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 
 
 @dataclass(slots=True)
@@ -131,6 +130,3 @@ def image_pages(paths: list[Path]) -> Iterator[PageImage]:
             yield _page(n, pixels, 72 / dpi)
 
 
-def folder_images(folder: Path) -> list[Path]:
-    return sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES),
-                  key=lambda p: p.name)

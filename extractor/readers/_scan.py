@@ -20,11 +20,11 @@ import numpy as np
 from PIL import UnidentifiedImageError
 
 from .._grid import Box, Cell, Grid, norm_label
-from ._base import Reader, ReadResult
+from ._base import IMAGE_SUFFIXES, Reader, ReadResult, folder_images
 from ._continue import continue_columns, join_split_row
 from ._lattice import Page, Table, page_to_tables, rotate
 from ._ocr import DASH, Line, is_dash, is_speck, paragraphs, recognizer, remove_specks, runs, text_lines
-from ._pages import IMAGE_SUFFIXES, PageImage, folder_images, image_pages, page_count, pdf_pages
+from ._pages import PageImage, image_pages, page_count, pdf_pages
 from ._pdf_layout import Char, line_text
 from ._pdf_layout import lines as layer_lines
 from ._prep import SETTINGS, Prepared, even_out, frame_lines, rectify, turn, uncurl, upscale
@@ -34,7 +34,7 @@ _BLANK_INK = 0.0005  # share of inked pixels below which a page is blank
 
 @dataclass(frozen=True)
 class ScanSettings:
-    # A doubtful cell's confidence is set to this, under the template reader's LOW_CONFIDENCE (0.9), so
+    # A doubtful cell's confidence is set to this, under the template reader's low_confidence (0.9), so
     # it goes to review whatever the OCR's own figure was.
     doubtful: float = 0.85
     # A text layer that reads a cell as the OCR does backs it: the cell's confidence rises to this.
