@@ -54,6 +54,12 @@ def _missing(record: Record) -> list[Issue]:
             out.append(_error("missing_value", field, f"{label} is blank"))
     if not record.indicators:
         out.append(_error("missing_value", "indicators", "no indicator rows were found"))
+    elif record.total_weight is None and record.total_score is None:
+        # No total row was read: the table may go on past what was read (a page break, a page not read), and
+        # its last row with it.
+        last = len(record.indicators) - 1
+        out.append(_error("missing_value", f"indicators[{last}]", f"no 总分 row was read after indicator row "
+                          f"{last + 1}: that row may go on past what was read; check it against the source"))
     needed = [f for f in REQUIRED_INDICATOR_FIELDS if f in printed or f == "name"]
     for i, ind in enumerate(record.indicators):
         for field in needed:

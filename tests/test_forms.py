@@ -292,3 +292,12 @@ def test_sichuan_2023_form_with_codes_instructions_and_a_reason_column():
     assert (record.total_weight, record.total_score) == (90, 88)
     assert record.amount_unit == "万元"
     assert set(errors(record)) == {"goal_actual"}
+
+
+def test_a_table_read_without_its_total_row_puts_its_last_row_in_question():
+    (record,) = read(chunk(HEAD + """
+    绩效指标^3 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
+    < | 产出指标 | 数量指标 | 养护里程 | ≥80公里 | 82公里 | 50 | 50 | ~
+    < | 效益指标 | 社会效益指标 | 通行时间 | 缩短 | 缩短 | 40 | 35 | 宣传覆盖面不足，将拓展线上宣传
+    """))
+    assert "indicators[1]" in errors(record, "missing_value")  # the note may go on onto a page not read
