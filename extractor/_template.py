@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ._cells import SETTINGS, CellReader, TemplateSettings
 from ._chunk import Chunk
+from ._codes import IssueCode
 from ._funds_goals import fund_header, read_funds, read_goals
 from ._grid import Cell
 from ._indicators import is_indicator_header, read_indicators, read_totals
@@ -106,7 +107,8 @@ def _header(r: CellReader, rows: range) -> dict[str, str | None]:
         code = pattern.match(value or "")
         if code and value[code.end():]:
             values[name] = value[code.end():]
-            r.issues.append(Issue(code="misplaced_text", field=name, severity="warning", original=value, resolved=True,
+            r.issues.append(Issue(code=IssueCode.MISPLACED_TEXT, field=name, severity="warning", original=value,
+                                  resolved=True,
                                   message=f"code {code.group(0).strip()} printed before the name; kept without it"))
     return values
 
@@ -232,4 +234,4 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
 def unread_record(chunk: Chunk, reason: str) -> Record:
     """A table that could not be read at all: an empty record whose one issue puts it in front of a person."""
     return Record(source=Source(file=chunk.file, table=chunk.index), issues=[Issue(
-        code="extraction_failed", field="record", message=f"this table could not be read: {reason}")])
+        code=IssueCode.EXTRACTION_FAILED, field="record", message=f"this table could not be read: {reason}")])

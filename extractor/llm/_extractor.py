@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from .._chunk import Chunk
+from .._codes import IssueCode
 from .._record import Issue, Record
 from .._template import ExtractResult, chunk_to_record
 from .._vocab import vocabulary
@@ -130,7 +131,7 @@ class LLMExtractor:
     @staticmethod
     def _unsure(result: ExtractResult) -> bool:
         """A table the template cannot map, or with cells it could not place where a value could be."""
-        return result.record is None or any(i.code == "unmapped_cell" and i.severity == "error"
+        return result.record is None or any(i.code == IssueCode.UNMAPPED_CELL and i.severity == "error"
                                             for i in result.record.issues)
 
     def _learn_labels(self, chunks: list[Chunk], records: dict[int, ExtractResult]) -> str:
@@ -157,7 +158,7 @@ class LLMExtractor:
 
     @staticmethod
     def _failed(record: Record) -> bool:
-        return any(i.code == "extraction_failed" and i.severity == "error" for i in record.issues)
+        return any(i.code == IssueCode.EXTRACTION_FAILED and i.severity == "error" for i in record.issues)
 
     def _extract_ask(self, chunk: Chunk) -> _Ask:
         grid = chunk_to_grid_text(chunk)
@@ -169,7 +170,7 @@ class LLMExtractor:
         if outcome.answer is None:
             if template is not None and template.record is not None:
                 template.record.issues.append(Issue(
-                    code="extraction_failed", field="record", severity="warning",
+                    code=IssueCode.EXTRACTION_FAILED, field="record", severity="warning",
                     message=f"a second read by the LLM backend failed: {outcome.error}"))
                 return template
             return ExtractResult(self._tagged(failed_record(ask.chunk, outcome.error)))
@@ -196,11 +197,11 @@ class LLMExtractor:
 
     def _judgement(self, outcome: Outcome) -> list[Issue]:
         if outcome.answer is None:
-            return [Issue(code="extraction_failed", field="goal_expected", severity="warning",
+            return [Issue(code=IssueCode.EXTRACTION_FAILED, field="goal_expected", severity="warning",
                           message=f"the semantic check got no answer: {outcome.error}")]
         if outcome.answer.same_project:
             return []
-        return [Issue(code="goal_indicator_mismatch", field="goal_expected",
+        return [Issue(code=IssueCode.GOAL_INDICATOR_MISMATCH, field="goal_expected",
                       message=f"{self.config.model} judges that the goal text and the indicators describe "
                               f"different projects: {outcome.answer.reason}")]
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from .._cells import CellReader
 from .._chunk import Chunk
+from .._codes import IssueCode
 from .._grid import Cell, norm_label
 from .._record import Issue, Record, Source
 from .._template import unread_record
@@ -59,7 +60,7 @@ class _Checker:
                 return parse_text(source.paragraphs, sep)  # the whole cell: keep it exactly as printed
             return text.replace(BREAK, sep)
         self.reader.issues.append(Issue(
-            code="value_not_in_cell", field=path, original=text,
+            code=IssueCode.VALUE_NOT_IN_CELL, field=path, original=text,
             message=f"the model read {text!r} from {cell_id}, but that cell reads {printed!r}; value dropped"))
         return None
 

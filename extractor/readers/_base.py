@@ -11,13 +11,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._codes import ReadStatus
 from .._grid import Grid
 
 
 @dataclass
 class ReadResult:
     file: Path
-    status: str = "ok"  # "ok" | "failed"
+    status: ReadStatus = "ok"
     grids: list[Grid] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     pages: int = 0
