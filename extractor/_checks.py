@@ -9,6 +9,7 @@ from ._codes import IssueCode
 from ._fieldpath import field_path
 from ._record import AMOUNT_COLUMNS, Issue, Record
 from ._taxonomy import level1_key, parent_of
+from ._text import normalize
 from ._values import fmt, parse_rate
 from ._vocab import vocabulary
 
@@ -174,8 +175,7 @@ def _indicator_rows(record: Record) -> list[Issue]:
             out.append(_error(IssueCode.SCORE_EXCEEDS_WEIGHT, field_path("indicators", i, "score"),
                               f"{ind.name}: score {fmt(ind.score)} is above its weight {fmt(ind.weight)}"))
         # 其他指标 under two level-2 labels is two indicators; any other name must not repeat in a table.
-        key = (re.sub(r"\s", "", ind.level2 or "") if vocabulary().is_generic(ind.name) else "",
-               re.sub(r"\s", "", ind.name or ""))
+        key = (normalize(ind.level2) if vocabulary().is_generic(ind.name) else "", normalize(ind.name))
         if key[1] and key in seen:
             out.append(_error(IssueCode.DUPLICATE_INDICATOR, field_path("indicators", i, "name"),
                               f"{ind.name} appears twice: rows {seen[key] + 1} and {i + 1}"))

@@ -9,8 +9,6 @@ what reviewers answered.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
@@ -19,6 +17,7 @@ from typing import Any
 from ._codes import IssueCode
 from ._fieldpath import leaves
 from ._record import Issue, Record, record_id
+from ._text import normalize
 from .store import Store
 
 # Which reading of one table is the primary: the most faithful source first (a .docx or .xlsx holds the
@@ -34,7 +33,7 @@ NAMED_IN_MESSAGE = 3  # other files a duplicate_record warning names before "and
 def _norm(value: Any) -> Any:
     if value is None:
         return None
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    text = normalize(str(value))
     try:
         return Decimal(text.replace(",", "")).normalize()
     except InvalidOperation:

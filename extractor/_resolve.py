@@ -22,6 +22,7 @@ from ._codes import IssueCode
 from ._fieldpath import FieldPath, field_path
 from ._record import Issue, Record
 from ._taxonomy import canonical_level1, parent_of
+from ._text import normalize
 from ._values import fmt
 
 MAX_COMBINATIONS = 256
@@ -88,7 +89,7 @@ def _resolve_taxonomy(record: Record) -> list[Issue]:
                     issue.message = f"level 1 printed only as {issue.original!r}; {ind.level2} belongs under {parent}"
                     ind.level1 = parent
             continue
-        if target and ind.level1 != target and re.sub(r"\s", "", ind.level1 or "") != target:
+        if target and ind.level1 != target and normalize(ind.level1) != target:
             why = (f"{ind.level2} belongs under {parent}" if parent and parent != canonical
                    else f"label printed as {ind.level1!r}")
             out.append(Issue(code=IssueCode.TAXONOMY_MISMATCH, field=level1, severity="warning",

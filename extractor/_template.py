@@ -18,6 +18,7 @@ from ._funds_goals import fund_header, read_funds, read_goals
 from ._grid import Cell
 from ._indicators import is_indicator_header, read_indicators, read_totals
 from ._record import Issue, Record, Source
+from ._text import normalize
 from ._values import clean, is_blank
 from ._vocab import Section, Vocabulary
 
@@ -52,11 +53,11 @@ def _year(r: CellReader, title_rows: range, before: list[str]) -> int | None:
     """The year printed in the title (inside the table or just above it): （2020年度）, 2020年度…自评表."""
     texts = [c.text for row in title_rows for c in r.origins(row)] + list(reversed(before))
     for t in texts:
-        m = _YEAR.search(re.sub(r"\s", "", clean(t)))  # digits spaced out as 2 0 2 0 are still the title's year
+        m = _YEAR.search(normalize(t))  # digits spaced out as 2 0 2 0 are still the title's year
         if m:
             return int(m.group(1) + m.group(2))
     for t in texts:
-        flat = re.sub(r"\s", "", clean(t))
+        flat = normalize(t)
         m = _YEAR_LOOSE.search(flat)
         if m and _TITLE_WORDS.search(flat) and len(flat) <= 60:
             return int(m.group(0))
@@ -66,7 +67,7 @@ def _year(r: CellReader, title_rows: range, before: list[str]) -> int | None:
 def _unit(r: CellReader, fund_label: Cell | None, before: list[str]) -> str | None:
     texts = ([fund_label.text] if fund_label else []) + [c.text for c in r.g.cells] + before
     for t in texts:
-        m = _UNIT.search(re.sub(r"\s", "", clean(t)))
+        m = _UNIT.search(normalize(t))
         if m:
             return m.group(1) or m.group(2)
     return None
@@ -75,7 +76,7 @@ def _unit(r: CellReader, fund_label: Cell | None, before: list[str]) -> str | No
 def _header_value(r: CellReader, cell: Cell, label: str, path: str) -> str | None:
     """The value of a header label: text after the label in its own cell, else the cell to its right."""
     rest = clean(cell.text)
-    rest = re.sub(r"^[\s:：]+", "", rest[len(label):]) if re.sub(r"\s", "", rest).startswith(label) else ""
+    rest = re.sub(r"^[\s:：]+", "", rest[len(label):]) if normalize(rest).startswith(label) else ""
     rest = re.sub(r"^[(（][^)）]*[)）][\s:：]*", "", rest)  # 实施单位（盖章）：…
     if rest:
         r.note(path, cell)

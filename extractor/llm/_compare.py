@@ -14,8 +14,8 @@ from typing import Any
 from .._cells import shown
 from .._codes import IssueCode
 from .._fieldpath import FieldPath, field_path, leaves
-from .._grid import norm_label
 from .._record import Indicator, Issue, Record
+from .._text import normalize
 
 # Not values of the table: where the record came from, what was doubtful, how it was read.
 _NOT_VALUES = {"source", "schema_", "issues", "provenance", "extractor", "printed_columns"}
@@ -35,7 +35,7 @@ def changed(first: Record, second: Record) -> list[str]:
 def same(a: Any, b: Any) -> bool:
     if isinstance(a, Decimal) or isinstance(b, Decimal):
         return a is not None and b is not None and Decimal(str(a)) == Decimal(str(b))
-    return norm_label(str(a)) == norm_label(str(b)) if a is not None and b is not None else a is b
+    return normalize(str(a)) == normalize(str(b)) if a is not None and b is not None else a is b
 
 
 def _where(llm: Record, path: str) -> str:
@@ -45,10 +45,10 @@ def _where(llm: Record, path: str) -> str:
 
 def _pairs(template: Record, llm: Record) -> tuple[list[tuple[int, int]], list[int]]:
     """Indicators paired by name (the model may skip or add rows), and the model's indicators left unpaired."""
-    free = {j: norm_label(i.name or "") for j, i in enumerate(llm.indicators)}
+    free = {j: normalize(i.name or "") for j, i in enumerate(llm.indicators)}
     pairs = []
     for i, ind in enumerate(template.indicators):
-        j = next((j for j, name in free.items() if name and name == norm_label(ind.name or "")), None)
+        j = next((j for j, name in free.items() if name and name == normalize(ind.name or "")), None)
         if j is not None:
             del free[j]
             pairs.append((i, j))

@@ -16,9 +16,10 @@ from pydantic import BaseModel
 from .._cells import CellReader
 from .._chunk import Chunk
 from .._codes import IssueCode
-from .._grid import Cell, norm_label
+from .._grid import Cell
 from .._record import Issue, Record, Source
 from .._template import unread_record
+from .._text import normalize
 from .._values import is_blank, parse_number, parse_text
 from ._answer import TableAnswer, split_cited
 from ._grid_prompt import BREAK, cell_text, citable
@@ -29,7 +30,7 @@ _YEAR = re.compile(r"(19|20)\d{2}")
 
 
 def _norm(text: str) -> str:
-    return norm_label(text.replace(BREAK, ""))
+    return normalize(text.replace(BREAK, ""))
 
 
 class _Checker:
