@@ -18,9 +18,22 @@ from .store import PackedRecord, grid_to_json, pack_record
 
 
 class Extractor(Protocol):
+    """Turns a file's chunks into records: `prepare` once with all of them, then `extract` each."""
+
     name: str
 
+    def prepare(self, chunks: list[Chunk]) -> str:
+        """Read ahead (an extractor that calls a model asks for a file's chunks at once, within a budget);
+        a reason back means the file is left unread, so nothing of it is stored as done."""
+        ...
+
     def extract(self, chunk: Chunk) -> ExtractResult: ...
+
+    def summary(self) -> str:
+        """One line for the end of a run (calls, tokens, cost); '' when there is nothing to say."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class TemplateExtractor:
@@ -28,8 +41,17 @@ class TemplateExtractor:
 
     name = "template"
 
+    def prepare(self, chunks: list[Chunk]) -> str:
+        return ""
+
     def extract(self, chunk: Chunk) -> ExtractResult:
         return chunk_to_record(chunk)
+
+    def summary(self) -> str:
+        return ""
+
+    def close(self) -> None:
+        pass
 
 
 @dataclass
@@ -108,10 +130,7 @@ def file_to_records(path: Path, extractor: Extractor | None = None,
     chunks, others = sort_tables(read.grids)
     if not chunks:
         return FileResult(path, "failed", "no self-evaluation table (项目名称 … 三级指标) found")
-    prepare = getattr(extractor, "prepare", None)
-    # An extractor that calls a model reads a file's chunks at once (concurrently, within a budget);
-    # a reason back means it left the file unread, so nothing of it is stored as done.
-    refused = prepare(chunks) if prepare is not None else ""
+    refused = extractor.prepare(chunks)
     if refused:
         return FileResult(path, "failed", refused, chunks=chunks)
     result = FileResult(path, chunks=chunks)

@@ -122,9 +122,9 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
             raise click.ClickException(f"stopped: {safe(exc)}. Files read before are stored; the next run reads "
                                        "the rest.") from None
     _summary(summary)
-    if hasattr(extractor, "summary"):
-        click.echo(safe(extractor.summary()), err=True)
-        extractor.close()
+    if line := extractor.summary():
+        click.echo(safe(line), err=True)
+    extractor.close()
     return store, summary
 
 

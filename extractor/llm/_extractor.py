@@ -81,40 +81,40 @@ class LLMExtractor:
         self.usage = Usage()
         self.budget = Budget(config.max_cost)
         self.stopped = ""
-        self._ready: dict[int, ExtractResult] = {}
+        self._ready: dict[int, ExtractResult] = {}  # by chunk index, for the file prepared last
 
     # -- the Extractor protocol ------------------------------------------------------------------------
 
     def extract(self, chunk: Chunk) -> ExtractResult:
-        if id(chunk) not in self._ready:
+        if chunk.index not in self._ready:
             refused = self.prepare([chunk])
             if refused:
                 return ExtractResult(None, "failed", refused)
-        return self._ready.pop(id(chunk))
+        return self._ready.pop(chunk.index)
 
     def prepare(self, chunks: list[Chunk]) -> str:
         """Read a file's chunks; '' when every chunk has a result, else why the file was left unread."""
         self._ready = {}
-        records = {id(c): chunk_to_record(c) for c in chunks} if self.mode != "llm" else {}
+        records = {c.index: chunk_to_record(c) for c in chunks} if self.mode != "llm" else {}
         if self.mode == "auto":
             refused = self._learn_labels(chunks, records)
             if refused:
                 return refused
         asks = [self._extract_ask(c) for c in chunks
-                if self.mode == "llm" or (self.mode == "auto" and self._unsure(records[id(c)]))]
+                if self.mode == "llm" or (self.mode == "auto" and self._unsure(records[c.index]))]
         outcomes, refused = self._answer(asks)
         if refused:
             return refused
-        for ask in asks:
-            records[id(ask.chunk)] = self._read(ask, outcomes[id(ask)], records.get(id(ask.chunk)))
+        for k, ask in enumerate(asks):
+            records[ask.chunk.index] = self._read(ask, outcomes[k], records.get(ask.chunk.index))
         if self.semantic:
             judged = [(r.record, self._judge_ask(c, r.record)) for c in chunks
-                      if (r := records[id(c)]).record is not None and not self._failed(r.record)]
+                      if (r := records[c.index]).record is not None and not self._failed(r.record)]
             outcomes, refused = self._answer([a for _, a in judged])
             if refused:
                 return refused
-            for record, ask in judged:
-                record.issues.extend(self._judgement(outcomes[id(ask)]))
+            for k, (record, _) in enumerate(judged):
+                record.issues.extend(self._judgement(outcomes[k]))
         self._ready = records
         return ""
 
@@ -137,21 +137,21 @@ class LLMExtractor:
     def _learn_labels(self, chunks: list[Chunk], records: dict[int, ExtractResult]) -> str:
         """Ask about the labels the vocabulary does not know, then re-read the tables with the answers."""
         vocab = vocabulary()
-        asked = questions([(c, records[id(c)]) for c in chunks], vocab, self.asker, self.labels)
+        asked = questions([(c, records[c.index]) for c in chunks], vocab, self.asker, self.labels)
         asks = [_Ask(q.chunk, "label", self.asker, q.messages, q.model, None,
                      cache_key("label", cache_content(q), self.asker.hash, self.config.model), self.labels.max_tokens)
                 for q in asked]
         outcomes, refused = self._answer(asks)
         if refused:
             return refused
-        answers = {(q.section, q.key): o.answer.field for q, a in zip(asked, asks)
-                   if (o := outcomes[id(a)]).answer is not None}
+        answers = {(q.section, q.key): o.answer.field for k, q in enumerate(asked)
+                   if (o := outcomes[k]).answer is not None}
         suggestions = LabelSuggestions(self.store.conn)
         for chunk in chunks:
-            result, used = reread(chunk, records[id(chunk)], answers, vocab, self.config.model)
+            result, used = reread(chunk, records[chunk.index], answers, vocab, self.config.model)
             if used:
                 result.record.extractor = f"template+labels:{self.config.model}:prompt={self.asker.hash}"
-                records[id(chunk)] = result
+                records[chunk.index] = result
             for x in used:
                 suggestions.used(x.section, x.key, x.field, self.config.model, chunk.file, chunk.index, x.printed)
         return ""
@@ -237,15 +237,15 @@ class LLMExtractor:
                         outcome.usage, outcome.error)
 
     def _answer(self, asks: list[_Ask]) -> tuple[dict[int, Outcome], str]:
-        """Outcomes by id(ask); a reason instead when the budget stopped the asking."""
+        """Outcomes by the ask's position in `asks`; a reason instead when the budget stopped the asking."""
         out: dict[int, Outcome] = {}
         pending = []
-        for ask in asks:
+        for k, ask in enumerate(asks):
             cached = self._from_cache(ask)
             if cached is not None:
-                out[id(ask)] = cached
+                out[k] = cached
             else:
-                pending.append(ask)
+                pending.append((k, ask))
         refused = ""
         if pending:
             refused = self._ask_all(pending, out.__setitem__)
@@ -257,19 +257,19 @@ class LLMExtractor:
         self.ledger.total(self.usage, refused)
         return out, refused
 
-    def _ask_all(self, pending: list[_Ask], done: Callable[[int, Outcome], None]) -> str:
-        flying: dict[Future, tuple[_Ask, float]] = {}
+    def _ask_all(self, pending: list[tuple[int, _Ask]], done: Callable[[int, Outcome], None]) -> str:
+        flying: dict[Future, tuple[int, _Ask, float]] = {}
         queue = list(reversed(pending))
         unavailable = ""
         with ThreadPoolExecutor(max_workers=max(1, self.config.concurrency)) as pool:
             while queue or flying:
                 while queue and len(flying) < max(1, self.config.concurrency):
-                    worst = self._worst_cost(queue[-1])
+                    worst = self._worst_cost(queue[-1][1])
                     if not self.budget.reserve(worst):
                         break
-                    ask = queue.pop()
+                    k, ask = queue.pop()
                     flying[pool.submit(self.client.call, ask.messages, ask.model, ask.context,
-                                       ask.max_tokens)] = (ask, worst)
+                                       ask.max_tokens)] = (k, ask, worst)
                 if not flying:
                     # Nothing in flight and the next call does not fit: stop before passing the budget.
                     self.stopped = (f"the next LLM call could pass --max-cost ${self.config.max_cost:g} "
@@ -277,11 +277,11 @@ class LLMExtractor:
                     return f"not read: {self.stopped}"
                 finished, _ = wait(flying, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    ask, worst = flying.pop(future)
+                    k, ask, worst = flying.pop(future)
                     outcome = future.result()
                     self.budget.settle(worst, outcome.usage.cost)
                     self._settle(ask, outcome)
-                    done(id(ask), outcome)
+                    done(k, outcome)
                     if outcome.unavailable:
                         queue.clear()  # nothing more is sent; what is in flight finishes, then the run stops
                         unavailable = outcome.error

@@ -40,7 +40,12 @@ _READERS: list[Reader] = [
 
 
 def register(reader: Reader) -> None:
+    """Read the reader's suffixes with it, before the built-in readers."""
     _READERS.insert(0, reader)
+
+
+def unregister(reader: Reader) -> None:
+    _READERS.remove(reader)
 
 
 def supported_suffixes() -> set[str]:
@@ -84,4 +89,5 @@ def file_to_grids(path: Path) -> ReadResult:
     return _read(reader, path)
 
 
-__all__ = ["LEGACY", "OnDemand", "Reader", "ReadResult", "file_to_grids", "register", "sniff", "supported_suffixes"]
+__all__ = ["LEGACY", "OnDemand", "Reader", "ReadResult", "file_to_grids", "register", "sniff", "supported_suffixes",
+           "unregister"]
