@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ._guard import Limits, check_contents
 from ._pipeline import Extractor, FileResult, file_to_records
+from ._settings import use
 
 POLL_SECONDS = 0.2
 _PR_SET_PDEATHSIG = 1
@@ -29,10 +30,11 @@ _PR_SET_PDEATHSIG = 1
 
 def read_file(path: Path, extractor: Extractor, registry: list[str] | None, limits: Limits) -> FileResult:
     """One file through the pipeline, serialised for the store; refused first if its contents are a bomb."""
-    refused = check_contents(path, limits)
-    if refused:
-        return FileResult(path, "failed", refused)
-    return file_to_records(path, extractor, registry).pack()
+    with use(limits.settings):
+        refused = check_contents(path, limits)
+        if refused:
+            return FileResult(path, "failed", refused)
+        return file_to_records(path, extractor, registry).pack()
 
 
 def _die_with_parent(parent: int) -> None:
