@@ -64,7 +64,7 @@ def _year(r: CellReader, title_rows: range, before: list[str]) -> int | None:
     return None
 
 
-def _unit(r: CellReader, fund_label: Cell | None, before: list[str]) -> str | None:
+def _amount_unit(r: CellReader, fund_label: Cell | None, before: list[str]) -> str | None:
     texts = ([fund_label.text] if fund_label else []) + [c.text for c in r.g.cells] + before
     for t in texts:
         m = _UNIT.search(normalize(t))
@@ -200,7 +200,7 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
         fund_cols = fund_header(r, fund_row) or {}
         fund_label = next((c for c in r.g.row(fund_row) if c.col < min(h.col for h in fund_cols.values())
                            and not is_blank(c.text)), None)
-        funds, extras, funds_end = read_funds(r, fund_row, fund_cols, head, _unit(r, fund_label, chunk.before))
+        funds, extras, funds_end = read_funds(r, fund_row, fund_cols, head, _amount_unit(r, fund_label, chunk.before))
     expected, actual = read_goals(r, range(name_row, head))
     header = _header(r, range(name_row, head))
     block = read_indicators(r, head)
@@ -217,7 +217,7 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
         project_name=header.get("project_name"),
         department=header.get("department"),
         implementing_unit=header.get("implementing_unit"),
-        amount_unit=_unit(r, fund_label, chunk.before),
+        amount_unit=_amount_unit(r, fund_label, chunk.before),
         extra_fund_rows=extras,
         goal_expected=expected,
         goal_actual=actual,

@@ -69,7 +69,9 @@ class LLMConfig:
 
 
 @dataclass
-class Outcome:
+class CallOutcome:
+    """What one model call gave: the answer or the error, and the usage of every request it made."""
+
     answer: BaseModel | None
     usage: Usage
     error: str = ""
@@ -185,7 +187,7 @@ class LLMClient:
         self._openai.close()
 
     def call(self, messages: list[dict[str, str]], response_model: type[BaseModel],
-             context: dict[str, Any] | None = None, max_tokens: int | None = None) -> Outcome:
+             context: dict[str, Any] | None = None, max_tokens: int | None = None) -> CallOutcome:
         from instructor.core.hooks import Hooks
         from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
@@ -221,4 +223,4 @@ class LLMClient:
             log.debug("model call failed: %s", error, exc_info=True)
         usage.cost = cfg.price.cost(usage.input_tokens, usage.output_tokens)
         usage.failed = int(answer is None)
-        return Outcome(answer, usage, error, transient or unavailable, unavailable)
+        return CallOutcome(answer, usage, error, transient or unavailable, unavailable)

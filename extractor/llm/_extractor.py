@@ -31,7 +31,7 @@ from ..store import Store
 from ..store._suggestions import LabelSuggestions
 from ._answer import ANSWER_SCHEMA, Judgement, TableAnswer
 from ._cache import Ledger, cache_key
-from ._client import LLMClient, LLMConfig, ModelUnavailable, Outcome
+from ._client import CallOutcome, LLMClient, LLMConfig, ModelUnavailable
 from ._compare import compare
 from ._cost import Budget, Usage, estimate_tokens
 from ._grid_prompt import Prompt, chunk_to_grid_text, citable, load_prompt
@@ -166,7 +166,7 @@ class LLMExtractor:
         return _Ask(chunk, "extract", self.prompt, messages, TableAnswer, {"ids": set(citable(chunk))},
                     cache_key("extract", grid, self.prompt.hash, self.config.model))
 
-    def _read(self, ask: _Ask, outcome: Outcome, template: ExtractResult | None) -> ExtractResult:
+    def _read(self, ask: _Ask, outcome: CallOutcome, template: ExtractResult | None) -> ExtractResult:
         if outcome.answer is None:
             if template is not None and template.record is not None:
                 template.record.issues.append(Issue(
@@ -195,7 +195,7 @@ class LLMExtractor:
         return _Ask(chunk, "semantic", self.judge, self.judge.messages(**fields), Judgement, None,
                     cache_key("semantic", content, self.judge.hash, self.config.model))
 
-    def _judgement(self, outcome: Outcome) -> list[Issue]:
+    def _judgement(self, outcome: CallOutcome) -> list[Issue]:
         if outcome.answer is None:
             return [Issue(code=IssueCode.EXTRACTION_FAILED, field="goal_expected", severity="warning",
                           message=f"the semantic check got no answer: {outcome.error}")]
@@ -216,7 +216,7 @@ class LLMExtractor:
         inputs = sum(sent + k * most for k in range(tries))
         return cfg.price.cost(inputs, tries * most)
 
-    def _from_cache(self, ask: _Ask) -> Outcome | None:
+    def _from_cache(self, ask: _Ask) -> CallOutcome | None:
         hit = self.ledger.get(ask.key)
         if hit is None:
             return None
@@ -224,10 +224,10 @@ class LLMExtractor:
         self.ledger.log(ask.chunk.file, ask.chunk.index, ask.purpose, ask.prompt.hash, ask.key, "cached", usage)
         self.usage.add(usage)
         if hit.status != "ok":
-            return Outcome(None, usage, hit.answer)
-        return Outcome(ask.model.model_validate_json(hit.answer, context=ask.context), usage)
+            return CallOutcome(None, usage, hit.answer)
+        return CallOutcome(ask.model.model_validate_json(hit.answer, context=ask.context), usage)
 
-    def _settle(self, ask: _Ask, outcome: Outcome) -> None:
+    def _settle(self, ask: _Ask, outcome: CallOutcome) -> None:
         self.usage.add(outcome.usage)
         status = "ok" if outcome.answer is not None else "failed"
         if not outcome.transient:
@@ -236,9 +236,9 @@ class LLMExtractor:
         self.ledger.log(ask.chunk.file, ask.chunk.index, ask.purpose, ask.prompt.hash, ask.key, status,
                         outcome.usage, outcome.error)
 
-    def _answer(self, asks: list[_Ask]) -> tuple[dict[int, Outcome], str]:
+    def _answer(self, asks: list[_Ask]) -> tuple[dict[int, CallOutcome], str]:
         """Outcomes by the ask's position in `asks`; a reason instead when the budget stopped the asking."""
-        out: dict[int, Outcome] = {}
+        out: dict[int, CallOutcome] = {}
         pending = []
         for k, ask in enumerate(asks):
             cached = self._from_cache(ask)
@@ -257,7 +257,7 @@ class LLMExtractor:
         self.ledger.total(self.usage, refused)
         return out, refused
 
-    def _ask_all(self, pending: list[tuple[int, _Ask]], done: Callable[[int, Outcome], None]) -> str:
+    def _ask_all(self, pending: list[tuple[int, _Ask]], done: Callable[[int, CallOutcome], None]) -> str:
         flying: dict[Future, tuple[int, _Ask, float]] = {}
         queue = list(reversed(pending))
         unavailable = ""
