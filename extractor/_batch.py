@@ -82,7 +82,7 @@ def relative_name(path: Path, root: Path | None) -> str:
     return display_name(path) if rel.startswith("..") else printable(Path(rel).as_posix())
 
 
-class OutsideLink(type(Path())):
+class OutsideLink(type(Path())):  # type: ignore[misc]  # the concrete PosixPath/WindowsPath
     """A link found in a folder that leads out of it: reported, not read (unless links are followed)."""
 
 

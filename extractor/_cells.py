@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ._chunk import Chunk
-from ._codes import IssueCode
+from ._codes import IssueCode, Severity
 from ._grid import Cell, Grid
 from ._record import CellRef, Issue
 from ._values import clean, is_blank, money_suffix, parse_number, parse_text
@@ -71,7 +71,7 @@ class CellReader:
     def is_placed(self, cell: Cell) -> bool:
         return id(cell) in self.placed
 
-    def unmapped(self, cell: Cell, field: str, severity: str, why: str, section: Section | None = None) -> None:
+    def unmapped(self, cell: Cell, field: str, severity: Severity, why: str, section: Section | None = None) -> None:
         self.place(cell)
         if section is not None and len(clean(cell.text)) <= self.settings.label_max_chars:
             self.unknown[(section, clean(cell.text))] = None
@@ -93,7 +93,7 @@ class CellReader:
         if cell.confidence is not None and cell.confidence < self.settings.low_confidence:
             # An OCR doubt is for a person to settle, never a silent guess.
             # Long free text is compared loosely downstream: one unsure character there is shown, not queued.
-            severity = "warning" if path.startswith("goal_") else "error"
+            severity: Severity = "warning" if path.startswith("goal_") else "error"
             why = getattr(cell, "doubt", None) or f"confidence {cell.confidence:.2f}"
             alt = getattr(cell, "alt", None)
             self.issues.append(Issue(

@@ -153,7 +153,7 @@ def _one_digit_apart(a: Decimal, b: Decimal) -> bool:
     return len(x) == len(y) and sum(p != q for p, q in zip(x, y)) == 1
 
 
-def _doubtful_digit(record: Record, column: str, code: str, gap: Decimal) -> list[Issue]:
+def _doubtful_digit(record: Record, column: str, code: IssueCode, gap: Decimal) -> list[Issue]:
     """Point a total mismatch at the OCR-doubtful cell whose other reading of one digit makes it add up."""
     doubtful = {i.field for i in record.issues if i.code == IssueCode.LOW_CONFIDENCE}
     out = []

@@ -92,7 +92,7 @@ def _relink(record: Record, issues: list[Issue], primary: str | None) -> bool:
     """Replace the link issues, keeping an answered one while its question still stands; True if anything changed."""
     old = [i for i in record.issues if _is_link(i)]
     kept = {(i.code, i.field): i for i in old}
-    new = [kept.get((i.code, i.field)) if (i.code, i.field) in kept and kept[(i.code, i.field)].resolved else i
+    new = [kept[(i.code, i.field)] if (i.code, i.field) in kept and kept[(i.code, i.field)].resolved else i
            for i in issues]
     if new == old and record.duplicate_of == primary:
         return False

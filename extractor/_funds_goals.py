@@ -152,11 +152,11 @@ def read_goals(r: CellReader, rows: range) -> tuple[str | None, str | None]:
         below = r.below(h)
         # A header with its value under it (the MoF form), or a label with its value beside it (label-left forms).
         use_below = same_row or (exp_h is None or act_h is None) and (
-            not r.blank(below) and not r.vocab.is_label(below.text, _NEXT_BLOCKS))
+            below is not None and not r.blank(below) and not r.vocab.is_label(below.text, _NEXT_BLOCKS))
         slots.append((path, h, below if use_below else r.right_of(h)))
     texts = {path: r.text(path, cell, "\n") for path, _, cell in slots}
-    glued = [clean(h.text)[len(r.vocab.match("goals", h.text).label):].strip(" :：")
-             for _, h, _ in slots if r.vocab.match("goals", h.text).how == "glued"]
+    glued = [clean(h.text)[len(m.label):].strip(" :：")
+             for _, h, _ in slots if (m := r.vocab.match("goals", h.text)) is not None and m.how == "glued"]
     if not glued:
         return texts.get("goal_expected"), texts.get("goal_actual")
     # Text sits in a header cell: values follow reading order, header text first.

@@ -92,7 +92,8 @@ def _role(r: CellReader, stack: list[Cell]) -> tuple[str, str | None] | None:
             continue
         part = r.vocab.field("indicator_parts", c.text)
         parents = [p for p in stack[:depth] if r.vocab.match("indicator_columns", p.text, inside=True)]
-        parent = r.vocab.match("indicator_columns", parents[-1].text, inside=True).field if parents else None
+        above = r.vocab.match("indicator_columns", parents[-1].text, inside=True) if parents else None
+        parent = above.field if above is not None else None
         if part is not None and (parent in ("target", "actual") or not r.vocab.field("indicator_columns", c.text)):
             r.place(c, *parents)  # a parent printed once per sub-column is header text as well
             return f"part:{part}", parent if parent in ("target", "actual") else None

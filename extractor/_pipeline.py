@@ -93,7 +93,7 @@ def loose_tables(read: ReadResult, numbered: int) -> list[Record]:
     """Paragraphs that read like a self-evaluation table but are not a table (a converted .doc): one review
     item each, numbered after the file's tables, never skipped in silence."""
     places = [(f"before table {g.index}", g.before) for g in read.grids] + [("after the last table", read.tail)]
-    out = []
+    out: list[Record] = []
     for where, paragraphs in places:
         name = reads_like_table(paragraphs)
         if name is None:

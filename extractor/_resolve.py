@@ -59,19 +59,20 @@ def _resolve_ambiguous(record: Record) -> None:
     for k, (issue, (row, column)) in enumerate(open_cells):
         ind = record.indicators[row]
         values = {combo[k] for combo in fitting}
-        shown = " / ".join(fmt(c) for c in issue.candidates)
+        candidates = issue.candidates or []
+        shown = " / ".join(fmt(c) for c in candidates)
         issue.original = shown
         if len(values) == 1:
             value = values.pop()
             setattr(ind, column, value)
             issue.resolved = True
             total = fmt(getattr(record, f"total_{column}"))
-            issue.message = f"cell holds {len(issue.candidates)} values: {shown}; {fmt(value)} makes the " \
+            issue.message = f"cell holds {len(candidates)} values: {shown}; {fmt(value)} makes the " \
                             f"{column}s add up to the printed total {total}"
         else:
             setattr(ind, column, None)
             why = "none" if not values else "more than one"
-            issue.message = f"cell holds {len(issue.candidates)} values: {shown}; {why} of them makes the totals add up"
+            issue.message = f"cell holds {len(candidates)} values: {shown}; {why} of them makes the totals add up"
 
 
 def _resolve_taxonomy(record: Record) -> list[Issue]:

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from ._cells import SETTINGS, CellReader, TemplateSettings
 from ._chunk import Chunk
-from ._codes import IssueCode
+from ._codes import IssueCode, Severity
 from ._funds_goals import fund_header, read_funds, read_goals
 from ._grid import Cell
 from ._indicators import is_indicator_header, read_indicators, read_totals
-from ._record import Issue, Record, Source
+from ._record import ExtraFundRow, Issue, Record, Source
 from ._text import normalize
 from ._values import clean, is_blank
 from ._vocab import Section, Vocabulary
@@ -106,7 +106,7 @@ def _header(r: CellReader, rows: range) -> dict[str, str | None]:
     for name, pattern in _CODES.items():
         value = values.get(name)
         code = pattern.match(value or "")
-        if code and value[code.end():]:
+        if code and value and value[code.end():]:
             values[name] = value[code.end():]
             r.issues.append(Issue(code=IssueCode.MISPLACED_TEXT, field=name, severity="warning", original=value,
                                   resolved=True,
@@ -114,7 +114,7 @@ def _header(r: CellReader, rows: range) -> dict[str, str | None]:
     return values
 
 
-def _report_left_over(r: CellReader, rows: range, field: str, severity: str, why: str,
+def _report_left_over(r: CellReader, rows: range, field: str, severity: Severity, why: str,
                       section: Section | None = None) -> None:
     for c in r.left_over(rows):
         r.unmapped(c, field, severity, why, section)
@@ -160,7 +160,7 @@ def _report_unread(r: CellReader, rows: _Rows, header: dict[str, str | None], go
     def report(span: range, fields: list[str], field: str, why: str, section: Section | None = None) -> None:
         # Near fields that were all read, a stray cell is a note; near a blank one, it may be that value.
         missing = [f for f in fields if values.get(f) is None]
-        severity = "error" if missing or not fields else "warning"
+        severity: Severity = "error" if missing or not fields else "warning"
         _report_left_over(r, span, missing[0] if missing else field, severity, why, section)
 
     header_end = rows.funds if rows.funds is not None else rows.head
@@ -195,7 +195,8 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
     for row in range(name_row, head):
         r.place(*(c for c in r.origins(row) if r.vocab.field("rows", c.text) == "indicator_block"))
     fund_row = _first_row(r, lambda row: fund_header(r, row) is not None, range(name_row, head))
-    funds, extras, fund_label, funds_end, fund_cols = None, [], None, fund_row, {}
+    extras: list[ExtraFundRow] = []
+    funds, fund_label, funds_end, fund_cols = None, None, fund_row, {}
     if fund_row is not None:
         fund_cols = fund_header(r, fund_row) or {}
         fund_label = next((c for c in r.g.row(fund_row) if c.col < min(h.col for h in fund_cols.values())

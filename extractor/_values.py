@@ -68,7 +68,7 @@ def parse_number(paragraphs: list[str]) -> Parsed:
         if whole is not None:
             return Parsed(whole, [whole], raw)
         return Parsed(None, [], raw, ok=False)
-    distinct = list(dict.fromkeys(values))
+    distinct = list(dict.fromkeys(v for v in values if v is not None))  # none is None here
     return Parsed(distinct[0], distinct, raw)
 
 

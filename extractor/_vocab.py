@@ -113,7 +113,7 @@ class Vocabulary:
         memo = ("instruction", text or "", False)
         if memo not in self._memo:
             key = normalize(text)
-            self._memo[memo] = bool(key) and any(p.search(key) for p in self.instruction)  # type: ignore[assignment]
+            self._memo[memo] = bool(key) and any(p.search(key) for p in self.instruction)
         return bool(self._memo[memo])
 
     def with_labels(self, learned: dict[tuple[str, str], str]) -> Vocabulary:

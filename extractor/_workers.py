@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
 from ._guard import Limits, check_contents
 from ._pipeline import Extractor, FileResult, file_to_records
@@ -103,7 +104,7 @@ class _Worker:
 
 
 def read_in_workers(tasks: Iterator, workers: int, extractor: Extractor, registry: list[str] | None,
-                    limits: Limits, done: Callable[[object, FileResult], None]) -> None:
+                    limits: Limits, done: Callable[[Any, FileResult], None]) -> None:
     """Read each task's .path in a worker; call done(task, result) in this process as each finishes."""
     ctx = mp.get_context("fork")
     pool: list[_Worker] = []

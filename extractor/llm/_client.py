@@ -81,7 +81,7 @@ class CallOutcome:
     unavailable: bool = False
 
 
-def _cause_chain(exc: BaseException):
+def _cause_chain(exc: BaseException | None) -> Iterator[BaseException]:
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -214,7 +214,7 @@ class LLMClient:
                 for attempt in retrying:
                     with attempt:
                         answer = self._client.create(
-                            model=cfg.model, response_model=response_model, messages=[dict(m) for m in messages],
+                            model=cfg.model, response_model=response_model, messages=[dict(m) for m in messages],  # type: ignore[misc]
                             context=context, max_retries=cfg.reasks, hooks=hooks,
                             max_tokens=max_tokens or cfg.max_tokens, temperature=0)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the chunk, never a crash

@@ -79,7 +79,10 @@ def file_to_grids(path: Path) -> ReadResult:
         if not converting():
             return ReadResult.failed(path, convert_hint(path, kind))
         target = "." + LEGACY[kind]
-        result = read_converted(path, kind, lambda copy: _read(_reader(target), copy))
+        copy_reader = _reader(target)
+        if copy_reader is None:
+            return ReadResult.failed(path, f"no reader for the {target} files {kind} converts to")
+        result = read_converted(path, kind, lambda copy: _read(copy_reader, copy))
         result.reader = f"{result.reader} (converted from {kind})"
         return result
     reader = _reader(kind)
