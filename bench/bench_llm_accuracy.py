@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor import Store, export, run  # noqa: E402
+from extractor._settings import current  # noqa: E402
 from extractor.llm import ConfigError, LLMConfig, LLMExtractor, Usage  # noqa: E402
 
 
@@ -86,7 +87,8 @@ def main() -> None:
     args = parser.parse_args()
     settings = SETTINGS
     try:
-        config = LLMConfig.from_env(args.model, args.price, max_cost=args.max_cost)
+        options = current().with_options(llm_model=args.model, llm_price=args.price)
+        config = LLMConfig.from_settings(options, max_cost=args.max_cost)
     except ConfigError as exc:
         sys.exit(f"no model configured: {exc}")
     why = reachable(config, settings)

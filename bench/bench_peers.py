@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from extractor import file_to_grids
-from extractor._grid import norm_label
+from extractor._text import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "eval_sets" / "songjiang-hrss-2020"
@@ -35,7 +35,7 @@ Cells = list[str]  # every cell text a tool gave for a file, tables pooled
 
 
 def cells_of(texts: Iterable[str | None]) -> Cells:
-    return [k for k in (norm_label(t or "") for t in texts) if k]
+    return [k for k in (normalize(t or "") for t in texts) if k]
 
 
 def jixiao(path: Path) -> tuple[Cells, int]:

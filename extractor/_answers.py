@@ -7,12 +7,19 @@ alone tells the story without a join on the audit file.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from ._record import Issue, Record
 
 ANSWER_ACTIONS = ("set", "accept", "confirm")
 SETTLED_BY_TABLE = "jixiao"  # resolved_by of what the table itself settled (a resolution, not a person)
+
+
+class ActionRow(Protocol):
+    """A stored review action, read by column name (a database row)."""
+
+    def __getitem__(self, key: str) -> Any: ...
 
 
 def _value(record: Record, path: str) -> Any:
@@ -24,12 +31,12 @@ def _value(record: Record, path: str) -> Any:
         return None  # a group of fields (funds.total) or the whole record: no one value
 
 
-def with_answers(record: Record, actions: list[dict[str, Any]]) -> Record:
+def with_answers(record: Record, actions: Sequence[ActionRow]) -> Record:
     """The record's resolved issues with their story; `actions` are the record's answers, oldest first."""
-    last = {}
-    for a in actions:
-        if a["action"] in ANSWER_ACTIONS and a["undone_at"] is None:
-            last[(a["code"], a["item_field"])] = a
+    last: dict[tuple[str, str], ActionRow] = {}
+    for action in actions:
+        if action["action"] in ANSWER_ACTIONS and action["undone_at"] is None:
+            last[(action["code"], action["item_field"])] = action
     for issue in record.issues:
         a = last.pop((issue.code, issue.field), None)
         if a is not None:

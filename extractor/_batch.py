@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._codes import FileStatus
 from ._duplicates import link_duplicates
 from ._guard import Limits, Refused, sha256
 from ._pipeline import Extractor, FileResult, TemplateExtractor, display_name, printable
@@ -26,7 +27,7 @@ from .store import Store
 @dataclass
 class FileOutcome:
     name: str
-    status: str  # ok | skipped | duplicate (same content as a stored file: stored once) | failed
+    status: FileStatus
     file_id: int | None
     tables: int = 0
     queued: int = 0
@@ -82,7 +83,7 @@ def relative_name(path: Path, root: Path | None) -> str:
     return display_name(path) if rel.startswith("..") else printable(Path(rel).as_posix())
 
 
-class OutsideLink(type(Path())):
+class OutsideLink(type(Path())):  # type: ignore[misc]  # the concrete PosixPath/WindowsPath
     """A link found in a folder that leads out of it: reported, not read (unless links are followed)."""
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ._chunk import Chunk
+from ._codes import IssueCode, Severity
 from ._grid import Cell, Grid
 from ._record import CellRef, Issue
 from ._values import clean, is_blank, money_suffix, parse_number, parse_text
@@ -70,12 +71,12 @@ class CellReader:
     def is_placed(self, cell: Cell) -> bool:
         return id(cell) in self.placed
 
-    def unmapped(self, cell: Cell, field: str, severity: str, why: str, section: Section | None = None) -> None:
+    def unmapped(self, cell: Cell, field: str, severity: Severity, why: str, section: Section | None = None) -> None:
         self.place(cell)
         if section is not None and len(clean(cell.text)) <= self.settings.label_max_chars:
             self.unknown[(section, clean(cell.text))] = None
         self.issues.append(Issue(
-            code="unmapped_cell", field=field, severity=severity, original=cell.text,
+            code=IssueCode.UNMAPPED_CELL, field=field, severity=severity, original=cell.text,
             message=f"row {cell.src_row + 1}, column {cell.src_col + 1} reads {shown(cell.text)}: {why}"))
 
     # -- reading values --------------------------------------------------------------------------------
@@ -92,11 +93,11 @@ class CellReader:
         if cell.confidence is not None and cell.confidence < self.settings.low_confidence:
             # An OCR doubt is for a person to settle, never a silent guess.
             # Long free text is compared loosely downstream: one unsure character there is shown, not queued.
-            severity = "warning" if path.startswith("goal_") else "error"
+            severity: Severity = "warning" if path.startswith("goal_") else "error"
             why = getattr(cell, "doubt", None) or f"confidence {cell.confidence:.2f}"
             alt = getattr(cell, "alt", None)
             self.issues.append(Issue(
-                code="low_confidence", field=path, original=cell.text, severity=severity,
+                code=IssueCode.LOW_CONFIDENCE, field=path, original=cell.text, severity=severity,
                 candidates=[cell.text, alt] if alt else None,
                 message=f"OCR read {shown(cell.text)} ({why}): check it against the scan"))
 
@@ -129,15 +130,15 @@ class CellReader:
         p = parse_number(cell.paragraphs)
         printed = money_suffix(p.raw) if unit else None
         if printed is not None and printed != unit:
-            self.issues.append(Issue(code="unparseable_value", field=path, original=p.raw,
+            self.issues.append(Issue(code=IssueCode.UNPARSEABLE_VALUE, field=path, original=p.raw,
                                      message=f"the cell reads {shown(p.raw)}, in {printed}, under a {unit} header"))
             return None
         if p.ambiguous:
             values = " / ".join(str(c) for c in p.candidates)
-            self.issues.append(Issue(code="ambiguous_cell", field=path, candidates=p.candidates,
+            self.issues.append(Issue(code=IssueCode.AMBIGUOUS_CELL, field=path, candidates=p.candidates,
                                      message=f"cell holds {len(p.candidates)} values: {values}"))
         elif not p.ok and not self._not_a_value(path, cell):
-            self.issues.append(Issue(code="unparseable_value", field=path, original=p.raw,
+            self.issues.append(Issue(code=IssueCode.UNPARSEABLE_VALUE, field=path, original=p.raw,
                                      message=f"expected a number, the cell reads {shown(p.raw)}"))
         return p.value
 

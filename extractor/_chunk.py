@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 
 from ._grid import Grid, slice_rows, stack
-from ._vocab import Vocabulary, flatten, vocabulary
+from ._vocab import Section, Vocabulary, flatten, vocabulary
 
 _TITLE = re.compile(r"自评表|[(（]\s*\d{4}\s*年")
 # Labels only a self-evaluation table prints: its indicator headers and its goal block.
-_SELF_EVALUATION = ("indicator_columns", "goals")
+_SELF_EVALUATION: tuple[Section, ...] = ("indicator_columns", "goals")
 
 
 @dataclass

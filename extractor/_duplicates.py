@@ -9,14 +9,15 @@ what reviewers answered.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 from typing import Any
 
+from ._codes import IssueCode
+from ._fieldpath import leaves
 from ._record import Issue, Record, record_id
+from ._text import normalize
 from .store import Store
 
 # Which reading of one table is the primary: the most faithful source first (a .docx or .xlsx holds the
@@ -32,7 +33,7 @@ NAMED_IN_MESSAGE = 3  # other files a duplicate_record warning names before "and
 def _norm(value: Any) -> Any:
     if value is None:
         return None
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    text = normalize(str(value))
     try:
         return Decimal(text.replace(",", "")).normalize()
     except InvalidOperation:
@@ -64,37 +65,26 @@ def _candidates(store: Store) -> dict[tuple, list[_Reading]]:
             for k, v in groups.items() if len({x.name for x in v}) > 1}
 
 
-def _leaves(obj: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(obj, dict):
-        out: dict[str, Any] = {}
-        for k, v in obj.items():
-            if not (prefix == "" and k in _NOT_COMPARED):
-                out.update(_leaves(v, f"{prefix}.{k}" if prefix else k))
-        return out
-    if isinstance(obj, list):
-        out = {}
-        for i, v in enumerate(obj):
-            out.update(_leaves(v, f"{prefix}[{i}]"))
-        return out
-    return {prefix: obj}
+def _values(record: Record) -> dict[str, Any]:
+    return leaves({k: v for k, v in record.export().items() if k not in _NOT_COMPARED})
 
 
 def _disagreements(record: Record, others: list[tuple[_Reading, Record]]) -> list[Issue]:
-    mine = _leaves(record.export())
+    mine = _values(record)
     out: dict[str, Issue] = {}
     for reading, other in others:
-        theirs = _leaves(other.export())
+        theirs = _values(other)
         for path in sorted(mine.keys() | theirs.keys()):
             a, b = mine.get(path), theirs.get(path)
             if path not in out and _norm(a) != _norm(b):
-                out[path] = Issue(code="readings_disagree", field=path, candidates=[a, b], message=(
+                out[path] = Issue(code=IssueCode.READINGS_DISAGREE, field=path, candidates=[a, b], message=(
                     f"{LINK_NOTE}{reading.name} (record {reading.key}) reads {b!r} here, this file {a!r}: "
                     "which does the table say?"))
     return list(out.values())
 
 
 def _is_link(issue: Issue) -> bool:
-    return issue.code == "duplicate_record" or (issue.code == "readings_disagree" and
+    return issue.code == IssueCode.DUPLICATE_RECORD or (issue.code == IssueCode.READINGS_DISAGREE and
                                                 issue.message.startswith(LINK_NOTE))
 
 
@@ -102,7 +92,7 @@ def _relink(record: Record, issues: list[Issue], primary: str | None) -> bool:
     """Replace the link issues, keeping an answered one while its question still stands; True if anything changed."""
     old = [i for i in record.issues if _is_link(i)]
     kept = {(i.code, i.field): i for i in old}
-    new = [kept.get((i.code, i.field)) if (i.code, i.field) in kept and kept[(i.code, i.field)].resolved else i
+    new = [kept[(i.code, i.field)] if (i.code, i.field) in kept and kept[(i.code, i.field)].resolved else i
            for i in issues]
     if new == old and record.duplicate_of == primary:
         return False
@@ -139,7 +129,7 @@ def link_duplicates(store: Store) -> int:
             # Each reading is compared with the primary, the primary with every reading: linear in the group.
             compared = others if reading.key == primary else others[:1]
             role = "it is the primary" if reading.key == primary else f"the primary is {primary}"
-            issues = [Issue(code="duplicate_record", field="record", severity="warning",
+            issues = [Issue(code=IssueCode.DUPLICATE_RECORD, field="record", severity="warning",
                             message=f"the same project table is also in {names}: {role}"),
                       *_disagreements(record, compared)]
             if _relink(record, issues, None if reading.key == primary else primary):

@@ -45,7 +45,7 @@ def format_for(out: Path, fmt: str | None = None) -> str:
         raise ExportError(f"cannot tell the export format of {Path(out).name}: name it {known}, or pass --format")
     if fmt is not None and by_name is not None and fmt != by_name:
         raise ExportError(f"--format {fmt} does not match the name {Path(out).name} ({by_name})")
-    return fmt or by_name
+    return fmt or by_name or ""  # one of them is set: checked above
 
 
 def neutralise(value: Any) -> Any:

@@ -8,6 +8,8 @@ added into another row; a fund row the vocabulary does not know is reported.
 from __future__ import annotations
 
 from ._cells import CellReader, shown
+from ._codes import IssueCode
+from ._fieldpath import field_path
 from ._grid import Cell
 from ._record import AMOUNT_COLUMNS, ExtraFundRow, FundRow, Funds, Issue
 from ._values import clean
@@ -46,7 +48,7 @@ def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int,
         r.place(c)
         m = r.vocab.match("fund_columns", c.text)
         if m is not None and m.how == "glued":
-            r.issues.append(Issue(code="misplaced_text", field="funds", severity="warning",
+            r.issues.append(Issue(code=IssueCode.MISPLACED_TEXT, field="funds", severity="warning",
                                   message=f"header {m.label} carries other text: {shown(c.text)}"))
     first_value_col = min(c.col for c in cols.values())
     ignored = _ignored_columns(r, head_row)
@@ -81,7 +83,7 @@ def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int,
         if m.field == "extra" or m.field in seen:
             # A row by level of government, or a second row of a kind already read: kept apart, never added in.
             r.place(*value_cells)
-            extra = _fund_row(r, row, f"extra_fund_rows[{len(extras)}]", cols, unit)
+            extra = _fund_row(r, row, field_path("extra_fund_rows", len(extras)), cols, unit)
             extras.append(ExtraFundRow(label=label_key(label), **extra.model_dump()))
             row += 1
             continue
@@ -150,15 +152,15 @@ def read_goals(r: CellReader, rows: range) -> tuple[str | None, str | None]:
         below = r.below(h)
         # A header with its value under it (the MoF form), or a label with its value beside it (label-left forms).
         use_below = same_row or (exp_h is None or act_h is None) and (
-            not r.blank(below) and not r.vocab.is_label(below.text, _NEXT_BLOCKS))
+            below is not None and not r.blank(below) and not r.vocab.is_label(below.text, _NEXT_BLOCKS))
         slots.append((path, h, below if use_below else r.right_of(h)))
     texts = {path: r.text(path, cell, "\n") for path, _, cell in slots}
-    glued = [clean(h.text)[len(r.vocab.match("goals", h.text).label):].strip(" :：")
-             for _, h, _ in slots if r.vocab.match("goals", h.text).how == "glued"]
+    glued = [clean(h.text)[len(m.label):].strip(" :：")
+             for _, h, _ in slots if (m := r.vocab.match("goals", h.text)) is not None and m.how == "glued"]
     if not glued:
         return texts.get("goal_expected"), texts.get("goal_actual")
     # Text sits in a header cell: values follow reading order, header text first.
     found = [t for t in glued if t] + [t for t in texts.values() if t]
-    r.issues.append(Issue(code="misplaced_text", field="goal_expected", severity="warning",
+    r.issues.append(Issue(code=IssueCode.MISPLACED_TEXT, field="goal_expected", severity="warning",
                           message="goal text found in a header cell; goals re-read in reading order"))
     return (found[0] if found else None), (found[1] if len(found) > 1 else None)

@@ -6,9 +6,11 @@ that spans four rows is read once and can still be found from any row it covers.
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
+
+from ._text import normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +61,26 @@ class Cell:
     def key(self) -> str:
         """The text as a label: NFKC, no whitespace, so 社会效益\\n指标 matches 社会效益指标."""
         if self._key is None or self._text_of is not self.paragraphs:
-            self._key = norm_label(self.text)
+            self._key = normalize(self.text)
         return self._key
 
     @property
     def ref(self) -> str:
         """A cell id that is stable within a chunk: used by the LLM backend and the review page."""
         return f"r{self.row}c{self.col}"
+
+
+class Spanning(Protocol):
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+
+
+def cover_map(cells: Sequence[Spanning]) -> dict[tuple[int, int], int]:
+    """(row, col) → index of the cell covering it: a merged cell answers for every position it spans."""
+    return {(r, k): i for i, c in enumerate(cells)
+            for r in range(c.row, c.row + c.rowspan) for k in range(c.col, c.col + c.colspan)}
 
 
 @dataclass(slots=True)
@@ -87,12 +102,7 @@ class Grid:
     def at(self, row: int, col: int) -> Cell | None:
         """The origin cell covering (row, col): merged cells answer for every position they span."""
         if self._cover is None:
-            cover: dict[tuple[int, int], Cell] = {}
-            for c in self.cells:
-                for r in range(c.row, c.row + c.rowspan):
-                    for k in range(c.col, c.col + c.colspan):
-                        cover[(r, k)] = c
-            self._cover = cover
+            self._cover = {pos: self.cells[i] for pos, i in cover_map(self.cells).items()}
         return self._cover.get((row, col))
 
     def row(self, row: int) -> list[Cell]:
@@ -107,13 +117,6 @@ class Grid:
                 out.append(c)
         self._rows[row] = out
         return out
-
-
-_WS = re.compile(r"\s+")
-
-
-def norm_label(text: str) -> str:
-    return _WS.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 def stack(grids: list[Grid], index: int) -> Grid:

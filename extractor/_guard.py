@@ -18,6 +18,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._settings import Settings
+
 _KINDS = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFIFO: "a FIFO",
           stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
 MIB = 1 << 20
@@ -30,6 +32,8 @@ class Limits:
     file_mb: int = 2048  # the file itself
     unpacked_mb: int = 1024  # what a .docx (zip) says its parts inflate to
     pages: int = 1000  # pages of one PDF
+    # What the CLI was given (the PDF password, --convert …): installed in the worker that reads the file.
+    settings: Settings | None = None
 
 
 class Refused(Exception):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ._cells import CellReader, shown
+from ._codes import IssueCode
+from ._fieldpath import field_path
 from ._grid import Cell
 from ._record import Indicator, Issue
 from ._taxonomy import parent_of
@@ -90,7 +92,8 @@ def _role(r: CellReader, stack: list[Cell]) -> tuple[str, str | None] | None:
             continue
         part = r.vocab.field("indicator_parts", c.text)
         parents = [p for p in stack[:depth] if r.vocab.match("indicator_columns", p.text, inside=True)]
-        parent = r.vocab.match("indicator_columns", parents[-1].text, inside=True).field if parents else None
+        above = r.vocab.match("indicator_columns", parents[-1].text, inside=True) if parents else None
+        parent = above.field if above is not None else None
         if part is not None and (parent in ("target", "actual") or not r.vocab.field("indicator_columns", c.text)):
             r.place(c, *parents)  # a parent printed once per sub-column is header text as well
             return f"part:{part}", parent if parent in ("target", "actual") else None
@@ -167,7 +170,7 @@ def read_indicators(r: CellReader, head: int) -> IndicatorBlock:
 def _dropped(r: CellReader, cells: list[Cell], row: int, what: str) -> None:
     r.place(*cells)
     text = " | ".join(c.text.strip() for c in cells if c.text.strip())
-    r.issues.append(Issue(code="unmapped_cell", field="indicators", severity="warning", original=text,
+    r.issues.append(Issue(code=IssueCode.UNMAPPED_CELL, field="indicators", severity="warning", original=text,
                           message=f"row {cells[0].src_row + 1}: {what} ({shown(text)}), not an indicator; dropped"))
 
 
@@ -198,13 +201,13 @@ def _indicator_row(r: CellReader, row: int, cols: Columns, carry: dict, out: lis
         # The name cell runs on from the row above, yet this row has values of its own.
         for c in r.origins(row):
             if not is_blank(c.text):
-                r.unmapped(c, f"indicators[{len(out) - 1}]" if out else "indicators", "error",
+                r.unmapped(c, field_path("indicators", len(out) - 1) if out else "indicators", "error",
                            "a value on a row whose 三级指标 cell belongs to the row above")
         return
     i = len(out)
     values: dict[str, object] = {}
     for f, cells in by_field.items():
-        path = f"indicators[{i}].{f}"
+        path = field_path("indicators", i, f)
         if f in NUMBER_FIELDS:
             values[f] = _number(r, path, cells)
         elif f in carry:
@@ -216,7 +219,7 @@ def _indicator_row(r: CellReader, row: int, cols: Columns, carry: dict, out: lis
         if c.col in cols.ignored:
             r.place(c)
         elif not r.is_placed(c) and not is_blank(c.text):
-            r.unmapped(c, f"indicators[{i}]", "error", "a cell under no known column")
+            r.unmapped(c, field_path("indicators", i), "error", "a cell under no known column")
     out.append(Indicator(**values))
 
 
@@ -234,14 +237,15 @@ def _level(r: CellReader, path: str, cell: Cell | None, carry: dict, f: str) -> 
         bare = _POINTS_NOTE.sub("", value).strip()
         if not bare:
             # Only the block's points are printed (（50分）): the level 1 comes from the level 2, if anyone's.
-            r.issues.append(Issue(code="taxonomy_mismatch", field=path, original=value,
+            r.issues.append(Issue(code=IssueCode.TAXONOMY_MISMATCH, field=path, original=value,
                                   message=f"level 1 printed only as {shown(value)}: which level 1 is it?"))
             carry[f] = None
             return None
         value = bare
     if value is not None and f == "level2" and value.endswith("等") and parent_of(value[:-1]):
         # 服务对象满意度指标等: the template's "and so on" after a framework label.
-        r.issues.append(Issue(code="misplaced_text", field=path, severity="warning", original=value, resolved=True,
+        r.issues.append(Issue(code=IssueCode.MISPLACED_TEXT, field=path, severity="warning", original=value,
+                              resolved=True,
                               message=f"level 2 printed as {shown(value)}; read as {value[:-1]}"))
         value = value[:-1]
     if value is None and carry[f] is not None and (cell is None or is_blank(cell.text)):
@@ -274,7 +278,8 @@ def read_totals(r: CellReader, row: int, cols: Columns) -> tuple[Decimal | None,
             found = {"total_score": loose[0]}
             loose = []
             if weight_cols:
-                r.issues.append(Issue(code="unmapped_cell", field="total_score", original=found["total_score"].text,
+                r.issues.append(Issue(code=IssueCode.UNMAPPED_CELL, field="total_score",
+                                      original=found["total_score"].text,
                                       message="the total row has one number, under neither 分值 nor 得分: "
                                               "read as the total score"))
     for c in loose:

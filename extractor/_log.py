@@ -21,9 +21,9 @@ class _CommandHandler:
 
 def log_to(folder: Path, verbose: bool = False) -> Path:
     logger = logging.getLogger("extractor")
-    for handler in [h for h in logger.handlers if isinstance(h, _CommandHandler)]:
-        logger.removeHandler(handler)
-        handler.close()
+    for old in [h for h in logger.handlers if isinstance(h, _CommandHandler)]:
+        logger.removeHandler(old)
+        old.close()
     path = folder / LOG_FILE
     handlers: list[logging.Handler] = [_FileHandler(path, encoding="utf-8", delay=True)]
     if verbose:

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from ._checks import record_to_issues
 from ._chunk import Chunk, reads_like_table, sort_tables
+from ._codes import READ_CODES, IssueCode, ReadStatus
 from ._record import Issue, Record, Source
 from ._resolve import resolve
 from ._stamp import reader_name, stamp
@@ -15,16 +16,24 @@ from ._template import ExtractResult, chunk_to_record, unread_record
 from .readers import ReadResult, file_to_grids
 from .store import PackedRecord, grid_to_json, pack_record
 
-# Issues from reading a cell, or from the batch-level name check: a re-check of one record keeps them.
-READ_CODES = {"ambiguous_cell", "unparseable_value", "misplaced_text", "low_confidence", "extraction_failed",
-              "name_mismatch", "value_not_in_cell", "goal_indicator_mismatch", "unmapped_cell", "unit_suspect",
-              "readings_disagree", "duplicate_record"}
-
 
 class Extractor(Protocol):
+    """Turns a file's chunks into records: `prepare` once with all of them, then `extract` each."""
+
     name: str
 
+    def prepare(self, chunks: list[Chunk]) -> str:
+        """Read ahead (an extractor that calls a model asks for a file's chunks at once, within a budget);
+        a reason back means the file is left unread, so nothing of it is stored as done."""
+        ...
+
     def extract(self, chunk: Chunk) -> ExtractResult: ...
+
+    def summary(self) -> str:
+        """One line for the end of a run (calls, tokens, cost); '' when there is nothing to say."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class TemplateExtractor:
@@ -32,14 +41,23 @@ class TemplateExtractor:
 
     name = "template"
 
+    def prepare(self, chunks: list[Chunk]) -> str:
+        return ""
+
     def extract(self, chunk: Chunk) -> ExtractResult:
         return chunk_to_record(chunk)
+
+    def summary(self) -> str:
+        return ""
+
+    def close(self) -> None:
+        pass
 
 
 @dataclass
 class FileResult:
     path: Path
-    status: str = "ok"  # ok | failed
+    status: ReadStatus = "ok"
     reason: str = ""
     records: list[Record] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
@@ -75,14 +93,14 @@ def loose_tables(read: ReadResult, numbered: int) -> list[Record]:
     """Paragraphs that read like a self-evaluation table but are not a table (a converted .doc): one review
     item each, numbered after the file's tables, never skipped in silence."""
     places = [(f"before table {g.index}", g.before) for g in read.grids] + [("after the last table", read.tail)]
-    out = []
+    out: list[Record] = []
     for where, paragraphs in places:
         name = reads_like_table(paragraphs)
         if name is None:
             continue
         out.append(Record(
             source=Source(file=display_name(read.file), table=numbered + len(out) + 1), project_name=name,
-            issues=[Issue(code="extraction_failed", field="record", message=(
+            issues=[Issue(code=IssueCode.EXTRACTION_FAILED, field="record", message=(
                 f"the paragraphs {where} read like a self-evaluation table (项目名称 {name[:30]} …) but are "
                 "not a table: enter it by hand or convert it to a table"))]))
     return out
@@ -91,14 +109,14 @@ def loose_tables(read: ReadResult, numbered: int) -> list[Record]:
 def recheck(record: Record) -> None:
     """Re-run the checks on a record, keeping what reading and resolving found."""
     kept = [i for i in record.issues if i.code in READ_CODES or i.resolved]
-    if any(i.code == "extraction_failed" and i.field == "record" and i.severity == "error" for i in kept):
+    if any(i.code == IssueCode.EXTRACTION_FAILED and i.field == "record" and i.severity == "error" for i in kept):
         record.issues = kept  # an unread table is one item: its blanks are not questions of their own
         return
-    read_errors = {i.field for i in kept if i.severity == "error" and i.code != "misplaced_text"}
-    fresh = [i for i in record_to_issues(record) if not (i.code == "missing_value" and i.field in read_errors)]
+    read_errors = {i.field for i in kept if i.severity == "error" and i.code != IssueCode.MISPLACED_TEXT}
+    fresh = [i for i in record_to_issues(record) if not (i.code == IssueCode.MISSING_VALUE and i.field in read_errors)]
     # The file-level judgement of units comes after the table's own questions.
-    units = [i for i in kept if i.code == "unit_suspect"]
-    record.issues = [i for i in kept if i.code != "unit_suspect"] + fresh + units
+    units = [i for i in kept if i.code == IssueCode.UNIT_SUSPECT]
+    record.issues = [i for i in kept if i.code != IssueCode.UNIT_SUSPECT] + fresh + units
 
 
 def file_to_records(path: Path, extractor: Extractor | None = None,
@@ -113,10 +131,9 @@ def file_to_records(path: Path, extractor: Extractor | None = None,
     pages = read.page_report()  # a file with a page that gave no table is never a plain "ok"
     if not chunks:
         return FileResult(path, "failed", "; ".join(["no self-evaluation table (项目名称 … 三级指标) found", *pages]))
-    prepare = getattr(extractor, "prepare", None)
     # An extractor that calls a model reads a file's chunks at once (concurrently, within a budget);
     # a reason back means it left the file unread, so nothing of it is stored as done.
-    refused = prepare(chunks) if prepare is not None else ""
+    refused = extractor.prepare(chunks)
     if refused:
         return FileResult(path, "failed", refused, chunks=chunks)
     result = FileResult(path, reason="; ".join(pages), chunks=chunks, warnings=list(pages))

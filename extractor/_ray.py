@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ._guard import Limits
 from ._pipeline import Extractor, FileResult
@@ -28,7 +29,7 @@ def _read_bytes(name: str, data: bytes, extractor: Extractor, registry: list[str
 
 
 def read_with_ray(tasks: Iterator, extractor: Extractor, registry: list[str] | None, limits: Limits,
-                  done: Callable[[object, FileResult], None], address: str | None = None) -> None:
+                  done: Callable[[Any, FileResult], None], address: str | None = None) -> None:
     import ray
 
     started_here = not ray.is_initialized()

@@ -7,9 +7,11 @@ parts add up exactly, and they serialise as JSON numbers.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from ._codes import IssueCode, Severity
 
 SCHEMA = "perf-self-eval/1"
 
@@ -70,11 +72,8 @@ class Indicator(BaseModel):
     note: str | None = None
 
 
-Severity = Literal["error", "warning"]
-
-
 class Issue(BaseModel):
-    code: str
+    code: IssueCode
     field: str
     severity: Severity = "error"
     message: str

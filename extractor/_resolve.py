@@ -18,8 +18,11 @@ from collections import Counter
 from decimal import Decimal
 
 from ._checks import totals_add_up
+from ._codes import IssueCode
+from ._fieldpath import FieldPath, field_path
 from ._record import Issue, Record
 from ._taxonomy import canonical_level1, parent_of
+from ._text import normalize
 from ._values import fmt
 
 MAX_COMBINATIONS = 256
@@ -30,12 +33,18 @@ UNIT_LIMITS = {"万元": (Decimal("0.01"), Decimal("10000")), "元": (Decimal("1
 UNIT_OUTLIER_RATIO = 100
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 NAME_SIMILARITY = 0.85
-_PATH = re.compile(r"indicators\[(\d+)\]\.(weight|score)$")
+
+
+def _number_cell(issue: Issue) -> tuple[int, str] | None:
+    """(index, column) of an open ambiguous indicator weight or score: the cells the totals can settle."""
+    if issue.code != IssueCode.AMBIGUOUS_CELL or issue.resolved:
+        return None
+    at = FieldPath.parse(issue.field).indicator()
+    return at if at is not None and at[1] in ("weight", "score") else None
 
 
 def _resolve_ambiguous(record: Record) -> None:
-    open_cells = [(i, _PATH.match(i.field)) for i in record.issues
-                  if i.code == "ambiguous_cell" and not i.resolved and _PATH.match(i.field)]
+    open_cells = [(i, at) for i in record.issues if (at := _number_cell(i)) is not None]
     if not open_cells:
         return
     choices = [issue.candidates or [] for issue, _ in open_cells]
@@ -43,46 +52,48 @@ def _resolve_ambiguous(record: Record) -> None:
         return
     fitting = []
     for combo in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS):
-        for (_, m), value in zip(open_cells, combo):
-            setattr(record.indicators[int(m.group(1))], m.group(2), value)
+        for (_, (row, column)), value in zip(open_cells, combo):
+            setattr(record.indicators[row], column, value)
         if all(totals_add_up(record, col) is not False for col in ("weight", "score")):
             fitting.append(combo)
-    for k, (issue, m) in enumerate(open_cells):
-        ind = record.indicators[int(m.group(1))]
+    for k, (issue, (row, column)) in enumerate(open_cells):
+        ind = record.indicators[row]
         values = {combo[k] for combo in fitting}
-        shown = " / ".join(fmt(c) for c in issue.candidates)
+        candidates = issue.candidates or []
+        shown = " / ".join(fmt(c) for c in candidates)
         issue.original = shown
         if len(values) == 1:
             value = values.pop()
-            setattr(ind, m.group(2), value)
+            setattr(ind, column, value)
             issue.resolved = True
-            total = fmt(getattr(record, f"total_{m.group(2)}"))
-            issue.message = f"cell holds {len(issue.candidates)} values: {shown}; {fmt(value)} makes the " \
-                            f"{m.group(2)}s add up to the printed total {total}"
+            total = fmt(getattr(record, f"total_{column}"))
+            issue.message = f"cell holds {len(candidates)} values: {shown}; {fmt(value)} makes the " \
+                            f"{column}s add up to the printed total {total}"
         else:
-            setattr(ind, m.group(2), None)
+            setattr(ind, column, None)
             why = "none" if not values else "more than one"
-            issue.message = f"cell holds {len(issue.candidates)} values: {shown}; {why} of them makes the totals add up"
+            issue.message = f"cell holds {len(candidates)} values: {shown}; {why} of them makes the totals add up"
 
 
 def _resolve_taxonomy(record: Record) -> list[Issue]:
     out = []
     for i, ind in enumerate(record.indicators):
+        level1 = field_path("indicators", i, "level1")
         canonical = canonical_level1(ind.level1)
         parent = parent_of(ind.level2)
         target = parent or canonical
         if ind.level1 is None:
             # Printed only as its points (（50分）): the reader left it open; the level 2 settles it, if known.
             for issue in record.issues:
-                if issue.field == f"indicators[{i}].level1" and issue.code == "taxonomy_mismatch" and parent:
+                if issue.field == level1 and issue.code == IssueCode.TAXONOMY_MISMATCH and parent:
                     issue.severity, issue.resolved = "warning", True
                     issue.message = f"level 1 printed only as {issue.original!r}; {ind.level2} belongs under {parent}"
                     ind.level1 = parent
             continue
-        if target and ind.level1 != target and re.sub(r"\s", "", ind.level1 or "") != target:
+        if target and ind.level1 != target and normalize(ind.level1) != target:
             why = (f"{ind.level2} belongs under {parent}" if parent and parent != canonical
                    else f"label printed as {ind.level1!r}")
-            out.append(Issue(code="taxonomy_mismatch", field=f"indicators[{i}].level1", severity="warning",
+            out.append(Issue(code=IssueCode.TAXONOMY_MISMATCH, field=level1, severity="warning",
                              message=f"{why}; level 1 set to {target}", original=ind.level1, resolved=True))
             ind.level1 = target
     return out
@@ -111,11 +122,11 @@ def _resolve_names(records: list[Record], registry: list[str]) -> None:
                 source = f"{counts[better]} other tables of the batch" if better else ""
             if better:
                 record.issues.append(Issue(
-                    code="name_mismatch", field=field, severity="warning", original=value, resolved=True,
+                    code=IssueCode.NAME_MISMATCH, field=field, severity="warning", original=value, resolved=True,
                     message=f"{field} printed as {value!r}; {source} spell it {better!r}, which is used"))
                 setattr(record, field, better)
             elif registry:
-                record.issues.append(Issue(code="name_mismatch", field=field, severity="error",
+                record.issues.append(Issue(code=IssueCode.NAME_MISMATCH, field=field, severity="error",
                                            message=f"{field} {value!r} is not in the registry of official names"))
 
 
@@ -132,7 +143,7 @@ def _resolve_years(records: list[Record], file_name: str) -> None:
             record.year, source = year, f"the {years[year]} other tables of the file, which all print it"
         else:
             continue
-        record.issues.append(Issue(code="missing_value", field="year", severity="warning", resolved=True,
+        record.issues.append(Issue(code=IssueCode.MISSING_VALUE, field="year", severity="warning", resolved=True,
                                    message=f"no year in the title; {record.year} taken from {source}"))
 
 
@@ -156,7 +167,7 @@ def _resolve_units(records: list[Record]) -> None:
         if len(judged) > 1 and not most and ratio < UNIT_OUTLIER_RATIO:
             continue  # a large project among large ones: the unit is the file's, not a misprint
         scope = f" (so are {len(off) - 1} other tables of this file)" if most and len(off) > 1 else ""
-        record.issues.append(Issue(code="unit_suspect", field="amount_unit", severity="error", message=(
+        record.issues.append(Issue(code=IssueCode.UNIT_SUSPECT, field="amount_unit", severity="error", message=(
             f"年度资金总额 {fmt(amount)} is implausible in {record.amount_unit}{scope}: check the unit")))
 
 

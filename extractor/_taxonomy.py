@@ -7,10 +7,12 @@ import re
 from functools import cache
 from importlib import resources
 
+from ._text import normalize
+
 
 @cache  # labels repeat on every row: each distinct one is normalised once
 def _key(label: str | None) -> str:
-    return re.sub(r"\s|指标$", "", re.sub(r"\s", "", label or ""))
+    return re.sub(r"指标$", "", normalize(label))
 
 
 @cache

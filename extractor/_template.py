@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 from ._cells import SETTINGS, CellReader, TemplateSettings
 from ._chunk import Chunk
+from ._codes import IssueCode, Severity
 from ._funds_goals import fund_header, read_funds, read_goals
 from ._grid import Cell
 from ._indicators import is_indicator_header, read_indicators, read_totals
-from ._record import Issue, Record, Source
+from ._record import ExtraFundRow, Issue, Record, Source
+from ._text import normalize
 from ._values import clean, is_blank
 from ._vocab import Section, Vocabulary
 
@@ -51,21 +53,21 @@ def _year(r: CellReader, title_rows: range, before: list[str]) -> int | None:
     """The year printed in the title (inside the table or just above it): （2020年度）, 2020年度…自评表."""
     texts = [c.text for row in title_rows for c in r.origins(row)] + list(reversed(before))
     for t in texts:
-        m = _YEAR.search(re.sub(r"\s", "", clean(t)))  # digits spaced out as 2 0 2 0 are still the title's year
+        m = _YEAR.search(normalize(t))  # digits spaced out as 2 0 2 0 are still the title's year
         if m:
             return int(m.group(1) + m.group(2))
     for t in texts:
-        flat = re.sub(r"\s", "", clean(t))
+        flat = normalize(t)
         m = _YEAR_LOOSE.search(flat)
         if m and _TITLE_WORDS.search(flat) and len(flat) <= 60:
             return int(m.group(0))
     return None
 
 
-def _unit(r: CellReader, fund_label: Cell | None, before: list[str]) -> str | None:
+def _amount_unit(r: CellReader, fund_label: Cell | None, before: list[str]) -> str | None:
     texts = ([fund_label.text] if fund_label else []) + [c.text for c in r.g.cells] + before
     for t in texts:
-        m = _UNIT.search(re.sub(r"\s", "", clean(t)))
+        m = _UNIT.search(normalize(t))
         if m:
             return m.group(1) or m.group(2)
     return None
@@ -74,7 +76,7 @@ def _unit(r: CellReader, fund_label: Cell | None, before: list[str]) -> str | No
 def _header_value(r: CellReader, cell: Cell, label: str, path: str) -> str | None:
     """The value of a header label: text after the label in its own cell, else the cell to its right."""
     rest = clean(cell.text)
-    rest = re.sub(r"^[\s:：]+", "", rest[len(label):]) if re.sub(r"\s", "", rest).startswith(label) else ""
+    rest = re.sub(r"^[\s:：]+", "", rest[len(label):]) if normalize(rest).startswith(label) else ""
     rest = re.sub(r"^[(（][^)）]*[)）][\s:：]*", "", rest)  # 实施单位（盖章）：…
     if rest:
         r.note(path, cell)
@@ -104,14 +106,15 @@ def _header(r: CellReader, rows: range) -> dict[str, str | None]:
     for name, pattern in _CODES.items():
         value = values.get(name)
         code = pattern.match(value or "")
-        if code and value[code.end():]:
+        if code and value and value[code.end():]:
             values[name] = value[code.end():]
-            r.issues.append(Issue(code="misplaced_text", field=name, severity="warning", original=value, resolved=True,
+            r.issues.append(Issue(code=IssueCode.MISPLACED_TEXT, field=name, severity="warning", original=value,
+                                  resolved=True,
                                   message=f"code {code.group(0).strip()} printed before the name; kept without it"))
     return values
 
 
-def _report_left_over(r: CellReader, rows: range, field: str, severity: str, why: str,
+def _report_left_over(r: CellReader, rows: range, field: str, severity: Severity, why: str,
                       section: Section | None = None) -> None:
     for c in r.left_over(rows):
         r.unmapped(c, field, severity, why, section)
@@ -157,7 +160,7 @@ def _report_unread(r: CellReader, rows: _Rows, header: dict[str, str | None], go
     def report(span: range, fields: list[str], field: str, why: str, section: Section | None = None) -> None:
         # Near fields that were all read, a stray cell is a note; near a blank one, it may be that value.
         missing = [f for f in fields if values.get(f) is None]
-        severity = "error" if missing or not fields else "warning"
+        severity: Severity = "error" if missing or not fields else "warning"
         _report_left_over(r, span, missing[0] if missing else field, severity, why, section)
 
     header_end = rows.funds if rows.funds is not None else rows.head
@@ -192,12 +195,13 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
     for row in range(name_row, head):
         r.place(*(c for c in r.origins(row) if r.vocab.field("rows", c.text) == "indicator_block"))
     fund_row = _first_row(r, lambda row: fund_header(r, row) is not None, range(name_row, head))
-    funds, extras, fund_label, funds_end, fund_cols = None, [], None, fund_row, {}
+    extras: list[ExtraFundRow] = []
+    funds, fund_label, funds_end, fund_cols = None, None, fund_row, {}
     if fund_row is not None:
         fund_cols = fund_header(r, fund_row) or {}
         fund_label = next((c for c in r.g.row(fund_row) if c.col < min(h.col for h in fund_cols.values())
                            and not is_blank(c.text)), None)
-        funds, extras, funds_end = read_funds(r, fund_row, fund_cols, head, _unit(r, fund_label, chunk.before))
+        funds, extras, funds_end = read_funds(r, fund_row, fund_cols, head, _amount_unit(r, fund_label, chunk.before))
     expected, actual = read_goals(r, range(name_row, head))
     header = _header(r, range(name_row, head))
     block = read_indicators(r, head)
@@ -214,7 +218,7 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
         project_name=header.get("project_name"),
         department=header.get("department"),
         implementing_unit=header.get("implementing_unit"),
-        amount_unit=_unit(r, fund_label, chunk.before),
+        amount_unit=_amount_unit(r, fund_label, chunk.before),
         extra_fund_rows=extras,
         goal_expected=expected,
         goal_actual=actual,
@@ -232,4 +236,4 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
 def unread_record(chunk: Chunk, reason: str) -> Record:
     """A table that could not be read at all: an empty record whose one issue puts it in front of a person."""
     return Record(source=Source(file=chunk.file, table=chunk.index), issues=[Issue(
-        code="extraction_failed", field="record", message=f"this table could not be read: {reason}")])
+        code=IssueCode.EXTRACTION_FAILED, field="record", message=f"this table could not be read: {reason}")])

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+
+from ._text import normalize
 
 BLANKS = {"", "—", "-", "－", "–", "/", "／", "无", "——", "--", "……"}
 _UNIT_SUFFIX = re.compile(r"(亿元|万元|千元|万|元|分)$")
 _MONEY_SUFFIX = re.compile(r"\d\s*(亿元|万元|千元|万|元)$")
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _SEPARATORS = re.compile(r"[\s,，]")
-_SPACE = re.compile(r"\s")
 
 
 @dataclass
@@ -27,8 +27,9 @@ class Parsed:
         return len(self.candidates) > 1
 
 
-def clean(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+def clean(text: str | None) -> str:
+    """A value's text as a clerk reads it: NFKC, inner spaces kept."""
+    return normalize(text, keep_spaces=True)
 
 
 def _to_decimal(text: str) -> Decimal | None:
@@ -42,7 +43,7 @@ def _to_decimal(text: str) -> Decimal | None:
 
 
 def is_blank(text: str) -> bool:
-    return _SPACE.sub("", clean(text)) in BLANKS
+    return normalize(text) in BLANKS
 
 
 def _is_wrap(a: str, b: str) -> bool:
@@ -51,7 +52,7 @@ def _is_wrap(a: str, b: str) -> bool:
 
 
 def parse_number(paragraphs: list[str]) -> Parsed:
-    parts = [c for c in map(clean, paragraphs) if _SPACE.sub("", c) not in BLANKS]
+    parts = [c for c in map(clean, paragraphs) if normalize(c) not in BLANKS]
     raw = " / ".join(parts)
     if not parts:
         return Parsed(raw=raw)
@@ -67,7 +68,7 @@ def parse_number(paragraphs: list[str]) -> Parsed:
         if whole is not None:
             return Parsed(whole, [whole], raw)
         return Parsed(None, [], raw, ok=False)
-    distinct = list(dict.fromkeys(values))
+    distinct = list(dict.fromkeys(v for v in values if v is not None))  # none is None here
     return Parsed(distinct[0], distinct, raw)
 
 

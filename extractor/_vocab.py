@@ -16,6 +16,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
+from ._text import normalize
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -25,7 +27,6 @@ Section = Literal["header", "fund_columns", "fund_rows", "goals", "indicator_col
                   "unknown"]
 How = Literal["exact", "glued", "inside"]
 
-_WS = re.compile(r"\s+")
 _NOTE = re.compile(r"[(（【\[][^)）】\]]*[)）】\]]")
 # A leading 其中 or enumerator (1. 2、 一、 三是): 其中：本年财政拨款, 1.项目年度目标完成情况.
 _LEAD = re.compile(r"^(其中|\d+[.、．]|[一二三四五六七八九十]+[、.．])?[:：、,，]*")
@@ -34,7 +35,7 @@ _TRAIL = re.compile(r"[:：、,，\d]+$")  # 年度绩效目标1: a numbered blo
 
 def flatten(text: str | None) -> str:
     """Text as the vocabulary compares it: NFKC, no whitespace, no bracketed note, no leading 其中."""
-    t = _WS.sub("", unicodedata.normalize("NFKC", text or ""))
+    t = normalize(text)
     t = _NOTE.sub("", t)
     return _TRAIL.sub("", _LEAD.sub("", t))
 
@@ -101,18 +102,18 @@ class Vocabulary:
 
     def is_generic(self, name: str | None) -> bool:
         """An indicator name that stands for "the rest of this group" (其他指标): it may repeat across groups."""
-        key = _WS.sub("", unicodedata.normalize("NFKC", name or ""))
+        key = normalize(name)
         return any(p.search(key) for p in self.generic)
 
     def is_placeholder(self, text: str | None) -> bool:
-        key = _WS.sub("", unicodedata.normalize("NFKC", text or ""))
+        key = normalize(text)
         return any(p.search(key) for p in self.placeholder)
 
     def is_instruction(self, text: str | None) -> bool:
         memo = ("instruction", text or "", False)
         if memo not in self._memo:
-            key = _WS.sub("", unicodedata.normalize("NFKC", text or ""))
-            self._memo[memo] = bool(key) and any(p.search(key) for p in self.instruction)  # type: ignore[assignment]
+            key = normalize(text)
+            self._memo[memo] = bool(key) and any(p.search(key) for p in self.instruction)
         return bool(self._memo[memo])
 
     def with_labels(self, learned: dict[tuple[str, str], str]) -> Vocabulary:

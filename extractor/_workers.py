@@ -19,9 +19,11 @@ import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
 from ._guard import Limits, check_contents
 from ._pipeline import Extractor, FileResult, file_to_records
+from ._settings import use
 
 POLL_SECONDS = 0.2
 _PR_SET_PDEATHSIG = 1
@@ -29,10 +31,11 @@ _PR_SET_PDEATHSIG = 1
 
 def read_file(path: Path, extractor: Extractor, registry: list[str] | None, limits: Limits) -> FileResult:
     """One file through the pipeline, serialised for the store; refused first if its contents are a bomb."""
-    refused = check_contents(path, limits)
-    if refused:
-        return FileResult(path, "failed", refused)
-    return file_to_records(path, extractor, registry).pack()
+    with use(limits.settings):
+        refused = check_contents(path, limits)
+        if refused:
+            return FileResult(path, "failed", refused)
+        return file_to_records(path, extractor, registry).pack()
 
 
 def _die_with_parent(parent: int) -> None:
@@ -101,7 +104,7 @@ class _Worker:
 
 
 def read_in_workers(tasks: Iterator, workers: int, extractor: Extractor, registry: list[str] | None,
-                    limits: Limits, done: Callable[[object, FileResult], None]) -> None:
+                    limits: Limits, done: Callable[[Any, FileResult], None]) -> None:
     """Read each task's .path in a worker; call done(task, result) in this process as each finishes."""
     ctx = mp.get_context("fork")
     pool: list[_Worker] = []

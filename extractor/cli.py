@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import re
 import signal
 import sys
@@ -15,6 +14,7 @@ import click
 
 from extractor import FileOutcome, Limits, RunSummary, Store, TemplateExtractor, batch_root, iter_files, run
 from extractor._export import ExportError, audit_path
+from extractor._settings import Settings, current, use
 from extractor._targets import TargetRefused, checked_format, to_database, to_file, to_gold
 
 
@@ -63,13 +63,13 @@ def _summary(summary: RunSummary) -> None:
         click.echo(f"  failed: {safe(o.name)}: {safe(o.reason)}", err=True)
 
 
-def _extractor(store, backend="template", model=None, max_cost=None, semantic=False, concurrency=4, price=None):
+def _extractor(store, settings, backend="template", max_cost=None, semantic=False, concurrency=4):
     if backend == "template" and not semantic:
         return TemplateExtractor()
     from extractor.llm import ConfigError, LLMConfig, LLMExtractor
 
     try:
-        config = LLMConfig.from_env(model, price, max_cost=max_cost, concurrency=concurrency)
+        config = LLMConfig.from_settings(settings, max_cost=max_cost, concurrency=concurrency)
         return LLMExtractor(config, backend, semantic, store)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
@@ -86,23 +86,21 @@ def _stop_on_sigterm(signum, frame) -> None:
 
 
 def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096,
-            max_pages=1000, follow_links=False, password=None, root=None, convert=False, pages_as_document=False,
-            **llm):
+            max_pages=1000, follow_links=False, password=None, root=None, convert=False, model=None, price=None,
+            pages_as_document=False, **llm):
     from tqdm import tqdm
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    if password:
-        os.environ["JIXIAO_PDF_PASSWORD"] = password  # the readers, and the workers they run in, look here
-    if convert:
-        from extractor.readers._convert import CONVERT_ENV, soffice
+    settings = _use(current().with_options(pdf_password=password, convert=convert, llm_model=model, llm_price=price))
+    if settings.convert:
+        from extractor.readers._convert import soffice
 
         if soffice() is None:
             raise click.UsageError("--convert needs LibreOffice: soffice is not on PATH")
-        os.environ[CONVERT_ENV] = "1"
 
     store = Store()
-    extractor = _extractor(store, **llm)
+    extractor = _extractor(store, settings, **llm)
     if extractor.name != "template":
         # Model calls wait on the network: they run as threads (--concurrency) in this process, where the
         # cache, the budget and the cost totals live.
@@ -117,15 +115,15 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
 
         try:
             summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
-                          limits=Limits(timeout, max_memory, pages=max_pages), engine=engine, address=address,
-                          root=root, pages_as_document=pages_as_document)
+                          limits=Limits(timeout, max_memory, pages=max_pages, settings=settings), engine=engine,
+                          address=address, root=root, pages_as_document=pages_as_document)
         except _model_unavailable() as exc:
             raise click.ClickException(f"stopped: {safe(exc)}. Files read before are stored; the next run reads "
                                        "the rest.") from None
     _summary(summary)
-    if hasattr(extractor, "summary"):
-        click.echo(safe(extractor.summary()), err=True)
-        extractor.close()
+    if line := extractor.summary():
+        click.echo(safe(line), err=True)
+    extractor.close()
     return store, summary
 
 
@@ -137,7 +135,31 @@ def main(verbose: bool) -> None:
     from extractor._log import log_to
     from extractor.store import data_dir
 
+    try:
+        _use(Settings.from_env())  # read once, for this command
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     log_to(data_dir(), verbose)
+
+
+def _use(settings: Settings) -> Settings:
+    """Install the settings until the command ends (an in-process caller, like a test, runs several)."""
+    click.get_current_context().find_root().with_resource(use(settings))
+    return settings
+
+
+@main.command("config")
+@click.option("--password", help="As `extract --password`.")
+@click.option("--convert", is_flag=True, help="As `extract --convert`.")
+@click.option("--model", help="As `extract --model`.")
+@click.option("--price", help="As `extract --price`.")
+def config(password, convert, model, price) -> None:
+    """Print every setting, its value (secrets masked) and where it came from (default, env or option)."""
+    settings = current().with_options(pdf_password=password, convert=convert, llm_model=model, llm_price=price)
+    rows = [("setting", "variable", "value", "from")] + [row[:4] for row in settings.rows()]
+    widths = [max(len(r[k]) for r in rows) for k in range(3)]
+    for name, env, value, source in rows:
+        click.echo(f"{name:<{widths[0]}}  {env:<{widths[1]}}  {safe(value):<{widths[2]}}  {source}")
 
 
 _format_opt = click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]),

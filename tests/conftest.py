@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -32,6 +33,22 @@ def load_scorer() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture
+def add_reader() -> Iterator[Callable[[Any], None]]:
+    """Registers readers for one test (readers.register) and removes them after it."""
+    from extractor import readers  # not at collection: a test may set $JIXIAO_HOME before the package loads
+
+    added: list[readers.Reader] = []
+
+    def add(reader: readers.Reader) -> None:
+        readers.register(reader)
+        added.append(reader)
+
+    yield add
+    for reader in added:
+        readers.unregister(reader)
 
 
 @contextmanager

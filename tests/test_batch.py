@@ -16,7 +16,6 @@ from conftest import CORPUS_DOCX, ROOT
 from copies import distinct_copy
 
 from extractor import Limits, ReadResult, Store, run
-from extractor import readers as readers_mod
 from extractor.readers import Reader
 
 
@@ -64,8 +63,9 @@ def test_workers_give_the_same_records_as_one_process(tmp_path):
     assert parallel.issues["ambiguous_cell"] == 3
 
 
-def test_poisoned_files_are_stopped_and_the_batch_goes_on(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers_mod, "_READERS", [_Hangs(), _Swells(), _Crashes(), *readers_mod._READERS])
+def test_poisoned_files_are_stopped_and_the_batch_goes_on(tmp_path, add_reader):
+    for reader in (_Hangs(), _Swells(), _Crashes()):
+        add_reader(reader)
     folder = _copies(tmp_path / "in", 2)
     for suffix in (".hang", ".big", ".crash"):
         (folder / f"poison{suffix}").write_bytes(suffix.encode())  # distinct: a duplicate is not read

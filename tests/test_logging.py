@@ -24,16 +24,15 @@ class _Broken(readers.Reader):
         raise RuntimeError(f"no parser for {path.name}")
 
 
-def _run_on_broken_file(tmp_path, monkeypatch, *flags: str):
-    monkeypatch.setattr(readers, "_READERS", list(readers._READERS))
-    readers.register(_Broken())
+def _run_on_broken_file(tmp_path, add_reader, *flags: str):
+    add_reader(_Broken())
     bad = tmp_path / "a.broken"
     bad.write_text("x")
     return CliRunner().invoke(main, [*flags, "ingest", str(bad)])
 
 
-def test_a_reader_crash_is_a_message_for_the_person_and_a_traceback_in_the_log(tmp_path, monkeypatch, jixiao_home):
-    res = _run_on_broken_file(tmp_path, monkeypatch)
+def test_a_reader_crash_is_a_message_for_the_person_and_a_traceback_in_the_log(tmp_path, add_reader, jixiao_home):
+    res = _run_on_broken_file(tmp_path, add_reader)
     assert "a.broken: could not be read: RuntimeError: no parser for a.broken" in res.output
     assert "Traceback" not in res.output
     log = (jixiao_home / "jixiao.log").read_text("utf-8")

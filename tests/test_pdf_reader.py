@@ -4,6 +4,7 @@ paragraph breaks, tables over a page break and the messages for bad input."""
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 
 from conftest import CORPUS, GOLD
@@ -241,12 +242,14 @@ def test_encrypted_pdf_opens_with_its_password_only(tmp_path, monkeypatch):
     locked = tmp_path / "locked-copy.pdf"
     with open(locked, "wb") as f:
         writer.write(f)
-    monkeypatch.setenv("JIXIAO_PDF_PASSWORD", "")  # --password sets it in this process: restore after the test
+    monkeypatch.delenv("JIXIAO_PDF_PASSWORD", raising=False)
     runner = CliRunner()
     wrong = runner.invoke(main, ["extract", str(locked), "-o", str(tmp_path / "a.jsonl"), "--password", "nope"])
     assert wrong.exit_code == 1 and "locked-copy.pdf: encrypted PDF: it needs a password" in wrong.output
-    right = runner.invoke(main, ["extract", str(locked), "-o", str(tmp_path / "b.jsonl"), "--password", "松江2020"])
+    right = runner.invoke(main, ["extract", str(locked), "-o", str(tmp_path / "b.jsonl"), "--password", "松江2020",
+                                 "--workers", "2"])
     assert right.exit_code == 0, right.output
+    assert "JIXIAO_PDF_PASSWORD" not in os.environ  # the workers got it with their settings
     first = json.loads((tmp_path / "b.jsonl").read_text("utf-8").splitlines()[0])
     assert first["project_name"] == "招考实习" and first["total_score"] == 86
 

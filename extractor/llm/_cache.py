@@ -82,5 +82,5 @@ def record_usage(conn: Database, file: str, table: int) -> Usage:
         " SUM(output_tokens), SUM(cost), SUM(CASE WHEN status = 'cached' THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) FROM llm_calls WHERE file = ? AND tbl = ?",
         (file, table)).fetchone()
-    *counts, cost, cached, failed = (v or 0 for v in row)
-    return Usage(*(int(c) for c in counts), float(cost), int(cached), int(failed))
+    calls, requests, tokens_in, tokens_out, cost, cached, failed = (v or 0 for v in row)
+    return Usage(int(calls), int(requests), int(tokens_in), int(tokens_out), float(cost), int(cached), int(failed))

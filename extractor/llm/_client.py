@@ -11,7 +11,6 @@ Whatever happens, call() returns an outcome with the usage of every request made
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .._settings import Settings, current
 from ._cost import Price, Usage, price_for
 
 log = logging.getLogger(__name__)
@@ -49,28 +49,29 @@ class LLMConfig:
     max_cost: float | None = None  # USD for the run
 
     @classmethod
-    def from_env(cls, model: str | None = None, price: str | None = None, **kw: Any) -> LLMConfig:
-        """OPENAI_API_KEY, OPENAI_BASE_URL, the model from the option, $JIXIAO_LLM_MODEL or $OPENAI_MODEL, and
-        $JIXIAO_LLM_MAX_TOKENS / _REASKS / _TIMEOUT for servers that need other limits."""
-        for name, kind in (("max_tokens", int), ("reasks", int), ("timeout", float)):
-            value = os.environ.get(f"JIXIAO_LLM_{name.upper()}")
-            if value:
-                kw.setdefault(name, kind(value))
-        model = model or os.environ.get("JIXIAO_LLM_MODEL") or os.environ.get("OPENAI_MODEL")
-        if not model:
+    def from_settings(cls, settings: Settings | None = None, **kw: Any) -> LLMConfig:
+        """The model, server, key and price of the settings (options, else the environment), and their
+        max_tokens / reasks / timeout for servers that need other limits."""
+        s = settings or current()
+        for name in ("max_tokens", "reasks", "timeout"):
+            value = getattr(s, f"llm_{name}")
+            if value is not None:
+                kw.setdefault(name, value)
+        if not s.llm_model:
             raise ConfigError("no model name: pass --model or set JIXIAO_LLM_MODEL")
-        base_url = os.environ.get("OPENAI_BASE_URL") or None
-        api_key = os.environ.get("OPENAI_API_KEY") or None
-        if api_key is None and base_url is None:
+        if s.openai_api_key is None and s.openai_base_url is None:
             raise ConfigError("set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI)")
         try:
-            return cls(model=model, base_url=base_url, api_key=api_key, price=price_for(model, price), **kw)
+            return cls(model=s.llm_model, base_url=s.openai_base_url, api_key=s.openai_api_key,
+                       price=price_for(s.llm_model, s.llm_price), **kw)
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
 
 
 @dataclass
-class Outcome:
+class CallOutcome:
+    """What one model call gave: the answer or the error, and the usage of every request it made."""
+
     answer: BaseModel | None
     usage: Usage
     error: str = ""
@@ -80,7 +81,7 @@ class Outcome:
     unavailable: bool = False
 
 
-def _cause_chain(exc: BaseException):
+def _cause_chain(exc: BaseException | None) -> Iterator[BaseException]:
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -186,7 +187,7 @@ class LLMClient:
         self._openai.close()
 
     def call(self, messages: list[dict[str, str]], response_model: type[BaseModel],
-             context: dict[str, Any] | None = None, max_tokens: int | None = None) -> Outcome:
+             context: dict[str, Any] | None = None, max_tokens: int | None = None) -> CallOutcome:
         from instructor.core.hooks import Hooks
         from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
@@ -213,7 +214,7 @@ class LLMClient:
                 for attempt in retrying:
                     with attempt:
                         answer = self._client.create(
-                            model=cfg.model, response_model=response_model, messages=[dict(m) for m in messages],
+                            model=cfg.model, response_model=response_model, messages=[dict(m) for m in messages],  # type: ignore[misc]
                             context=context, max_retries=cfg.reasks, hooks=hooks,
                             max_tokens=max_tokens or cfg.max_tokens, temperature=0)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the chunk, never a crash
@@ -222,4 +223,4 @@ class LLMClient:
             log.debug("model call failed: %s", error, exc_info=True)
         usage.cost = cfg.price.cost(usage.input_tokens, usage.output_tokens)
         usage.failed = int(answer is None)
-        return Outcome(answer, usage, error, transient or unavailable, unavailable)
+        return CallOutcome(answer, usage, error, transient or unavailable, unavailable)

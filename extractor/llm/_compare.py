@@ -12,40 +12,30 @@ from decimal import Decimal
 from typing import Any
 
 from .._cells import shown
-from .._grid import norm_label
+from .._codes import IssueCode
+from .._fieldpath import FieldPath, field_path, leaves
 from .._record import Indicator, Issue, Record
+from .._text import normalize
 
 # Not values of the table: where the record came from, what was doubtful, how it was read.
 _NOT_VALUES = {"source", "schema_", "issues", "provenance", "extractor", "printed_columns"}
-CODE = "readings_disagree"
 
 
-def leaves(node: Any, prefix: str = "") -> dict[str, Any]:
-    """Every value of a record (or part of one) by its record path: funds.total.executed, indicators[2].actual."""
-    out: dict[str, Any] = {}
-    if isinstance(node, Record):
-        node = node.model_dump(exclude=_NOT_VALUES)
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out.update(leaves(v, f"{prefix}.{k}" if prefix else k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out.update(leaves(v, f"{prefix}[{i}]"))
-    else:
-        out[prefix] = node
-    return out
+def record_leaves(record: Record) -> dict[str, Any]:
+    """Every value of a record by its path, without what is not a value of the table."""
+    return leaves(record.model_dump(exclude=_NOT_VALUES))
 
 
 def changed(first: Record, second: Record) -> list[str]:
     """Paths where `first` holds a value that `second` no longer holds: a re-read may add values, never change them."""
-    after = leaves(second)
-    return [p for p, v in leaves(first).items() if v is not None and not same(v, after.get(p))]
+    after = record_leaves(second)
+    return [p for p, v in record_leaves(first).items() if v is not None and not same(v, after.get(p))]
 
 
 def same(a: Any, b: Any) -> bool:
     if isinstance(a, Decimal) or isinstance(b, Decimal):
         return a is not None and b is not None and Decimal(str(a)) == Decimal(str(b))
-    return norm_label(str(a)) == norm_label(str(b)) if a is not None and b is not None else a is b
+    return normalize(str(a)) == normalize(str(b)) if a is not None and b is not None else a is b
 
 
 def _where(llm: Record, path: str) -> str:
@@ -53,40 +43,43 @@ def _where(llm: Record, path: str) -> str:
     return f" from row {ref.row + 1}, column {ref.col + 1}" if ref else ""
 
 
-def _pairs(template: Record, llm: Record) -> tuple[list[tuple[str, str]], list[int]]:
-    """Indicator paths paired by name (the model may skip or add rows), and the model's indicators left unpaired."""
-    free = {j: norm_label(i.name or "") for j, i in enumerate(llm.indicators)}
+def _pairs(template: Record, llm: Record) -> tuple[list[tuple[int, int]], list[int]]:
+    """Indicators paired by name (the model may skip or add rows), and the model's indicators left unpaired."""
+    free = {j: normalize(i.name or "") for j, i in enumerate(llm.indicators)}
     pairs = []
     for i, ind in enumerate(template.indicators):
-        j = next((j for j, name in free.items() if name and name == norm_label(ind.name or "")), None)
+        j = next((j for j, name in free.items() if name and name == normalize(ind.name or "")), None)
         if j is not None:
             del free[j]
-            pairs.append((f"indicators[{i}]", f"indicators[{j}]"))
+            pairs.append((i, j))
     return pairs, sorted(free)
 
 
 def compare(template: Record, llm: Record, model: str) -> list[Issue]:
     """Review items for every field where the model's reading differs from the template's."""
-    mine, theirs = leaves(template), leaves(llm)
+    mine, theirs = record_leaves(template), record_leaves(llm)
     pairs, unpaired = _pairs(template, llm)
-    paths = [(p, p) for p in mine if not p.startswith(("indicators[", "extra_fund_rows["))]
-    paths += [(f"{t}.{f}", f"{m}.{f}") for t, m in pairs for f in Indicator.model_fields]
+    paths = [(p, p) for p in mine if FieldPath.parse(p).parts[0] not in ("indicators", "extra_fund_rows")]
+    paths += [(field_path("indicators", i, f), field_path("indicators", j, f))
+              for i, j in pairs for f in Indicator.model_fields]
     issues = []
     for path, their_path in paths:
         t, m = mine.get(path), theirs.get(their_path)
         if m is None or same(t, m):
             continue
         if t is None:
-            issues.append(Issue(code=CODE, field=path, candidates=[m], message=(
+            issues.append(Issue(code=IssueCode.READINGS_DISAGREE, field=path, candidates=[m], message=(
                 f"the template reader did not read this field; {model} read {shown(str(m))}"
                 f"{_where(llm, their_path)}: is that the value?")))
         else:
-            issues.append(Issue(code=CODE, field=path, candidates=[t, m], original=t, message=(
+            issues.append(Issue(code=IssueCode.READINGS_DISAGREE, field=path, candidates=[t, m], original=t, message=(
                 f"the template reader read {shown(str(t))}, {model} read {shown(str(m))}"
                 f"{_where(llm, their_path)}: which is right?")))
     for j in unpaired:
         ind = llm.indicators[j]
-        issues.append(Issue(code=CODE, field="indicators", candidates=[ind.model_dump(mode="json")], message=(
-            f"{model} read an indicator the template reader did not: {shown(ind.name or '(no name)')}"
-            f"{_where(llm, f'indicators[{j}].name')}")))
+        issues.append(Issue(code=IssueCode.READINGS_DISAGREE, field="indicators",
+                            candidates=[ind.model_dump(mode="json")],
+                            message=f"{model} read an indicator the template reader did not: "
+                                    f"{shown(ind.name or '(no name)')}"
+                                    f"{_where(llm, field_path('indicators', j, 'name'))}"))
     return issues

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass, fields
 from importlib import resources
 
@@ -32,8 +31,7 @@ def _parse_pair(text: str) -> Price:
 
 
 def price_for(model: str, override: str | None = None) -> Price:
-    """--price / $JIXIAO_LLM_PRICE ("IN,OUT"), else prices.json by exact name or longest prefix."""
-    override = override or os.environ.get("JIXIAO_LLM_PRICE")
+    """The override (--price / $JIXIAO_LLM_PRICE: "IN,OUT"), else prices.json by exact name or longest prefix."""
     if override:
         return _parse_pair(override)
     table = json.loads(resources.files("extractor.llm").joinpath("prices.json").read_text("utf-8"))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from .._chunk import Chunk
+from .._codes import IssueCode
 from .._record import Issue, Record
 from .._template import ExtractResult, chunk_to_record
 from .._vocab import vocabulary
@@ -30,7 +31,7 @@ from ..store import Store
 from ..store._suggestions import LabelSuggestions
 from ._answer import ANSWER_SCHEMA, Judgement, TableAnswer
 from ._cache import Ledger, cache_key
-from ._client import LLMClient, LLMConfig, ModelUnavailable, Outcome
+from ._client import CallOutcome, LLMClient, LLMConfig, ModelUnavailable
 from ._compare import compare
 from ._cost import Budget, Usage, estimate_tokens
 from ._grid_prompt import Prompt, chunk_to_grid_text, citable, load_prompt
@@ -80,40 +81,40 @@ class LLMExtractor:
         self.usage = Usage()
         self.budget = Budget(config.max_cost)
         self.stopped = ""
-        self._ready: dict[int, ExtractResult] = {}
+        self._ready: dict[int, ExtractResult] = {}  # by chunk index, for the file prepared last
 
     # -- the Extractor protocol ------------------------------------------------------------------------
 
     def extract(self, chunk: Chunk) -> ExtractResult:
-        if id(chunk) not in self._ready:
+        if chunk.index not in self._ready:
             refused = self.prepare([chunk])
             if refused:
                 return ExtractResult(None, "failed", refused)
-        return self._ready.pop(id(chunk))
+        return self._ready.pop(chunk.index)
 
     def prepare(self, chunks: list[Chunk]) -> str:
         """Read a file's chunks; '' when every chunk has a result, else why the file was left unread."""
         self._ready = {}
-        records = {id(c): chunk_to_record(c) for c in chunks} if self.mode != "llm" else {}
+        records = {c.index: chunk_to_record(c) for c in chunks} if self.mode != "llm" else {}
         if self.mode == "auto":
             refused = self._learn_labels(chunks, records)
             if refused:
                 return refused
         asks = [self._extract_ask(c) for c in chunks
-                if self.mode == "llm" or (self.mode == "auto" and self._unsure(records[id(c)]))]
+                if self.mode == "llm" or (self.mode == "auto" and self._unsure(records[c.index]))]
         outcomes, refused = self._answer(asks)
         if refused:
             return refused
-        for ask in asks:
-            records[id(ask.chunk)] = self._read(ask, outcomes[id(ask)], records.get(id(ask.chunk)))
+        for k, ask in enumerate(asks):
+            records[ask.chunk.index] = self._read(ask, outcomes[k], records.get(ask.chunk.index))
         if self.semantic:
             judged = [(r.record, self._judge_ask(c, r.record)) for c in chunks
-                      if (r := records[id(c)]).record is not None and not self._failed(r.record)]
+                      if (r := records[c.index]).record is not None and not self._failed(r.record)]
             outcomes, refused = self._answer([a for _, a in judged])
             if refused:
                 return refused
-            for record, ask in judged:
-                record.issues.extend(self._judgement(outcomes[id(ask)]))
+            for k, (record, _) in enumerate(judged):
+                record.issues.extend(self._judgement(outcomes[k]))
         self._ready = records
         return ""
 
@@ -130,34 +131,34 @@ class LLMExtractor:
     @staticmethod
     def _unsure(result: ExtractResult) -> bool:
         """A table the template cannot map, or with cells it could not place where a value could be."""
-        return result.record is None or any(i.code == "unmapped_cell" and i.severity == "error"
+        return result.record is None or any(i.code == IssueCode.UNMAPPED_CELL and i.severity == "error"
                                             for i in result.record.issues)
 
     def _learn_labels(self, chunks: list[Chunk], records: dict[int, ExtractResult]) -> str:
         """Ask about the labels the vocabulary does not know, then re-read the tables with the answers."""
         vocab = vocabulary()
-        asked = questions([(c, records[id(c)]) for c in chunks], vocab, self.asker, self.labels)
+        asked = questions([(c, records[c.index]) for c in chunks], vocab, self.asker, self.labels)
         asks = [_Ask(q.chunk, "label", self.asker, q.messages, q.model, None,
                      cache_key("label", cache_content(q), self.asker.hash, self.config.model), self.labels.max_tokens)
                 for q in asked]
         outcomes, refused = self._answer(asks)
         if refused:
             return refused
-        answers = {(q.section, q.key): o.answer.field for q, a in zip(asked, asks)
-                   if (o := outcomes[id(a)]).answer is not None}
+        answers = {(q.section, q.key): o.answer.field for k, q in enumerate(asked)
+                   if (o := outcomes[k]).answer is not None}
         suggestions = LabelSuggestions(self.store.conn)
         for chunk in chunks:
-            result, used = reread(chunk, records[id(chunk)], answers, vocab, self.config.model)
+            result, used = reread(chunk, records[chunk.index], answers, vocab, self.config.model)
             if used:
                 result.record.extractor = f"template+labels:{self.config.model}:prompt={self.asker.hash}"
-                records[id(chunk)] = result
+                records[chunk.index] = result
             for x in used:
                 suggestions.used(x.section, x.key, x.field, self.config.model, chunk.file, chunk.index, x.printed)
         return ""
 
     @staticmethod
     def _failed(record: Record) -> bool:
-        return any(i.code == "extraction_failed" and i.severity == "error" for i in record.issues)
+        return any(i.code == IssueCode.EXTRACTION_FAILED and i.severity == "error" for i in record.issues)
 
     def _extract_ask(self, chunk: Chunk) -> _Ask:
         grid = chunk_to_grid_text(chunk)
@@ -165,11 +166,11 @@ class LLMExtractor:
         return _Ask(chunk, "extract", self.prompt, messages, TableAnswer, {"ids": set(citable(chunk))},
                     cache_key("extract", grid, self.prompt.hash, self.config.model))
 
-    def _read(self, ask: _Ask, outcome: Outcome, template: ExtractResult | None) -> ExtractResult:
+    def _read(self, ask: _Ask, outcome: CallOutcome, template: ExtractResult | None) -> ExtractResult:
         if outcome.answer is None:
             if template is not None and template.record is not None:
                 template.record.issues.append(Issue(
-                    code="extraction_failed", field="record", severity="warning",
+                    code=IssueCode.EXTRACTION_FAILED, field="record", severity="warning",
                     message=f"a second read by the LLM backend failed: {outcome.error}"))
                 return template
             return ExtractResult(self._tagged(failed_record(ask.chunk, outcome.error)))
@@ -194,13 +195,13 @@ class LLMExtractor:
         return _Ask(chunk, "semantic", self.judge, self.judge.messages(**fields), Judgement, None,
                     cache_key("semantic", content, self.judge.hash, self.config.model))
 
-    def _judgement(self, outcome: Outcome) -> list[Issue]:
+    def _judgement(self, outcome: CallOutcome) -> list[Issue]:
         if outcome.answer is None:
-            return [Issue(code="extraction_failed", field="goal_expected", severity="warning",
+            return [Issue(code=IssueCode.EXTRACTION_FAILED, field="goal_expected", severity="warning",
                           message=f"the semantic check got no answer: {outcome.error}")]
         if outcome.answer.same_project:
             return []
-        return [Issue(code="goal_indicator_mismatch", field="goal_expected",
+        return [Issue(code=IssueCode.GOAL_INDICATOR_MISMATCH, field="goal_expected",
                       message=f"{self.config.model} judges that the goal text and the indicators describe "
                               f"different projects: {outcome.answer.reason}")]
 
@@ -215,7 +216,7 @@ class LLMExtractor:
         inputs = sum(sent + k * most for k in range(tries))
         return cfg.price.cost(inputs, tries * most)
 
-    def _from_cache(self, ask: _Ask) -> Outcome | None:
+    def _from_cache(self, ask: _Ask) -> CallOutcome | None:
         hit = self.ledger.get(ask.key)
         if hit is None:
             return None
@@ -223,10 +224,10 @@ class LLMExtractor:
         self.ledger.log(ask.chunk.file, ask.chunk.index, ask.purpose, ask.prompt.hash, ask.key, "cached", usage)
         self.usage.add(usage)
         if hit.status != "ok":
-            return Outcome(None, usage, hit.answer)
-        return Outcome(ask.model.model_validate_json(hit.answer, context=ask.context), usage)
+            return CallOutcome(None, usage, hit.answer)
+        return CallOutcome(ask.model.model_validate_json(hit.answer, context=ask.context), usage)
 
-    def _settle(self, ask: _Ask, outcome: Outcome) -> None:
+    def _settle(self, ask: _Ask, outcome: CallOutcome) -> None:
         self.usage.add(outcome.usage)
         status = "ok" if outcome.answer is not None else "failed"
         if not outcome.transient:
@@ -235,16 +236,16 @@ class LLMExtractor:
         self.ledger.log(ask.chunk.file, ask.chunk.index, ask.purpose, ask.prompt.hash, ask.key, status,
                         outcome.usage, outcome.error)
 
-    def _answer(self, asks: list[_Ask]) -> tuple[dict[int, Outcome], str]:
-        """Outcomes by id(ask); a reason instead when the budget stopped the asking."""
-        out: dict[int, Outcome] = {}
+    def _answer(self, asks: list[_Ask]) -> tuple[dict[int, CallOutcome], str]:
+        """Outcomes by the ask's position in `asks`; a reason instead when the budget stopped the asking."""
+        out: dict[int, CallOutcome] = {}
         pending = []
-        for ask in asks:
+        for k, ask in enumerate(asks):
             cached = self._from_cache(ask)
             if cached is not None:
-                out[id(ask)] = cached
+                out[k] = cached
             else:
-                pending.append(ask)
+                pending.append((k, ask))
         refused = ""
         if pending:
             refused = self._ask_all(pending, out.__setitem__)
@@ -256,19 +257,19 @@ class LLMExtractor:
         self.ledger.total(self.usage, refused)
         return out, refused
 
-    def _ask_all(self, pending: list[_Ask], done: Callable[[int, Outcome], None]) -> str:
-        flying: dict[Future, tuple[_Ask, float]] = {}
+    def _ask_all(self, pending: list[tuple[int, _Ask]], done: Callable[[int, CallOutcome], None]) -> str:
+        flying: dict[Future, tuple[int, _Ask, float]] = {}
         queue = list(reversed(pending))
         unavailable = ""
         with ThreadPoolExecutor(max_workers=max(1, self.config.concurrency)) as pool:
             while queue or flying:
                 while queue and len(flying) < max(1, self.config.concurrency):
-                    worst = self._worst_cost(queue[-1])
+                    worst = self._worst_cost(queue[-1][1])
                     if not self.budget.reserve(worst):
                         break
-                    ask = queue.pop()
+                    k, ask = queue.pop()
                     flying[pool.submit(self.client.call, ask.messages, ask.model, ask.context,
-                                       ask.max_tokens)] = (ask, worst)
+                                       ask.max_tokens)] = (k, ask, worst)
                 if not flying:
                     # Nothing in flight and the next call does not fit: stop before passing the budget.
                     self.stopped = (f"the next LLM call could pass --max-cost ${self.config.max_cost:g} "
@@ -276,11 +277,11 @@ class LLMExtractor:
                     return f"not read: {self.stopped}"
                 finished, _ = wait(flying, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    ask, worst = flying.pop(future)
+                    k, ask, worst = flying.pop(future)
                     outcome = future.result()
                     self.budget.settle(worst, outcome.usage.cost)
                     self._settle(ask, outcome)
-                    done(id(ask), outcome)
+                    done(k, outcome)
                     if outcome.unavailable:
                         queue.clear()  # nothing more is sent; what is in flight finishes, then the run stops
                         unavailable = outcome.error

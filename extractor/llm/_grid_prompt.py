@@ -10,15 +10,14 @@ can be cited too.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._chunk import Chunk
 from .._grid import Cell
+from .._settings import current
 from .._values import clean, is_blank
 
 if TYPE_CHECKING:
@@ -30,8 +29,8 @@ BREAK = "\\n"
 def prompts_dir() -> Traversable:
     """The prompts shipped in the package (extractor/prompts, a link to the top-level prompts/ folder, so
     an installed wheel carries them), or $JIXIAO_PROMPTS, for trying a prompt without touching them."""
-    override = os.environ.get("JIXIAO_PROMPTS")
-    return Path(override) if override else resources.files("extractor") / "prompts"
+    override = current().prompts
+    return override if override is not None else resources.files("extractor") / "prompts"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, create_model
 
 from .._chunk import Chunk
+from .._codes import IssueCode
 from .._record import Issue, Record
 from .._template import ExtractResult, chunk_to_record
 from .._values import clean
@@ -171,7 +172,7 @@ def reread(chunk: Chunk, first: ExtractResult, answers: dict[tuple[str, str], st
     if second.record is None or (first.record is not None and changed(first.record, second.record)):
         return first, []
     second.record.issues += [Issue(
-        code="unmapped_cell", field=_FIELD_OF.get(x.section, "record"), severity="warning", original=x.printed,
+        code=IssueCode.UNMAPPED_CELL, field=_FIELD_OF.get(x.section, "record"), severity="warning", original=x.printed,
         resolved=True, message=f"the label {x.printed!r} is not in the vocabulary; {model} read it as "
                                f"{x.section}.{x.field}, and the template read its cells (`jixiao vocab`)")
         for x in learned]

@@ -15,9 +15,11 @@ from pydantic import BaseModel
 
 from .._cells import CellReader
 from .._chunk import Chunk
-from .._grid import Cell, norm_label
+from .._codes import IssueCode
+from .._grid import Cell
 from .._record import Issue, Record, Source
 from .._template import unread_record
+from .._text import normalize
 from .._values import is_blank, parse_number, parse_text
 from ._answer import TableAnswer, split_cited
 from ._grid_prompt import BREAK, cell_text, citable
@@ -28,7 +30,7 @@ _YEAR = re.compile(r"(19|20)\d{2}")
 
 
 def _norm(text: str) -> str:
-    return norm_label(text.replace(BREAK, ""))
+    return normalize(text.replace(BREAK, ""))
 
 
 class _Checker:
@@ -59,7 +61,7 @@ class _Checker:
                 return parse_text(source.paragraphs, sep)  # the whole cell: keep it exactly as printed
             return text.replace(BREAK, sep)
         self.reader.issues.append(Issue(
-            code="value_not_in_cell", field=path, original=text,
+            code=IssueCode.VALUE_NOT_IN_CELL, field=path, original=text,
             message=f"the model read {text!r} from {cell_id}, but that cell reads {printed!r}; value dropped"))
         return None
 

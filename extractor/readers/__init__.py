@@ -40,7 +40,12 @@ _READERS: list[Reader] = [
 
 
 def register(reader: Reader) -> None:
+    """Read the reader's suffixes with it, before the built-in readers."""
     _READERS.insert(0, reader)
+
+
+def unregister(reader: Reader) -> None:
+    _READERS.remove(reader)
 
 
 def supported_suffixes() -> set[str]:
@@ -76,7 +81,10 @@ def file_to_grids(path: Path) -> ReadResult:
         if not converting():
             return ReadResult.failed(path, convert_hint(path, kind))
         target = "." + LEGACY[kind]
-        result = read_converted(path, kind, lambda copy: _read(_reader(target), copy))
+        copy_reader = _reader(target)
+        if copy_reader is None:
+            return ReadResult.failed(path, f"no reader for the {target} files {kind} converts to")
+        result = read_converted(path, kind, lambda copy: _read(copy_reader, copy))
         result.reader = f"{result.reader} (converted from {kind})"
         return result
     reader = _reader(kind)
@@ -86,4 +94,5 @@ def file_to_grids(path: Path) -> ReadResult:
     return _read(reader, path)
 
 
-__all__ = ["LEGACY", "OnDemand", "Reader", "ReadResult", "file_to_grids", "register", "sniff", "supported_suffixes"]
+__all__ = ["LEGACY", "OnDemand", "Reader", "ReadResult", "file_to_grids", "register", "sniff", "supported_suffixes",
+           "unregister"]

@@ -7,17 +7,18 @@ exception, so a batch can go on past it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._codes import ReadStatus
 from .._grid import Grid
+from .._settings import current
 
 
 @dataclass
 class ReadResult:
     file: Path
-    status: str = "ok"  # "ok" | "failed"
+    status: ReadStatus = "ok"
     grids: list[Grid] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     pages: int = 0
@@ -46,8 +47,8 @@ class Reader:
 
 
 def pdf_password() -> str | None:
-    """The password for encrypted PDFs ($JIXIAO_PDF_PASSWORD, set by `--password`); worker processes inherit it."""
-    return os.environ.get("JIXIAO_PDF_PASSWORD") or None
+    """The password for encrypted PDFs (`--password` or $JIXIAO_PDF_PASSWORD): the workers get it in their limits."""
+    return current().pdf_password or None
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")

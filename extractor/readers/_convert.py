@@ -7,7 +7,6 @@ time limit; the converted copy lives in a temporary folder that is removed after
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -15,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._settings import current
 from ._base import ReadResult
 from ._sniff import LEGACY
-
-CONVERT_ENV = "JIXIAO_CONVERT"  # set by --convert; worker processes inherit it
 
 
 @dataclass(frozen=True)
@@ -28,7 +26,7 @@ class ConvertSettings:
 
 
 def converting() -> bool:
-    return os.environ.get(CONVERT_ENV) == "1"
+    return current().convert
 
 
 def soffice(settings: ConvertSettings | None = None) -> str | None:

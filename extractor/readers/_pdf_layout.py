@@ -7,14 +7,35 @@ touches a PDF file, so the rules of thumb can be tested on hand-made shapes.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .._grid import Box, Cell
 
-SNAP = 2.0  # points: rules this close are one rule, ends this close touch
-# A gap between two lines of a cell wider than this many normal line pitches is a
-# paragraph break (a blank paragraph leaves about two pitches); narrower is a wrap.
-BREAK = 1.5
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """The rules of thumb of the page geometry, in one place (like pdfplumber's TableSettings): lengths in
+    PDF points, or in font sizes where the text's own size is the measure."""
+
+    snap: float = 2.0
+    """Points: rules this close are one rule, and a rule's end this close to another rule touches it."""
+    paragraph_break: float = 1.5
+    """Line pitches: a gap between two lines of a cell wider than this many normal pitches is a paragraph
+    break (a blank paragraph leaves about two); narrower is a wrap."""
+    same_line: float = 0.5
+    """Font sizes: characters whose baselines differ by no more than this are on one line."""
+    word_gap: float = 1.0
+    """Font sizes: a gap wider than this between two characters is a space (Chinese is justified, not spaced)."""
+    latin_word_gap: float = 0.25
+    """Font sizes: the same between two Latin characters, whose words are spaced closer."""
+    line_end_slack: float = 1.0
+    """Points: a line that stops short of the right edge by more than the next line's first word, plus
+    this, ends a paragraph."""
+
+
+LAYOUT = LayoutSettings()
 _NO_LINE_START = set("，。、；：？！）》」』】”’,.;:?!)]}%％…")
 _NO_LINE_END = set("“‘（《「『【([{")
 _QUOTES = set("“”‘’\"'")  # no line break on either side of a quote mark
@@ -62,30 +83,30 @@ class Table:
         return self.hs[-1].pos
 
 
-def _clusters(items: list, key) -> list[list]:
-    """Items whose key is within SNAP of the previous one's, grouped; groups in key order."""
+def _clusters(items: list, key: Callable[[Any], float], snap: float) -> list[list]:
+    """Items whose key is within `snap` of the previous one's, grouped; groups in key order."""
     groups: list[list] = []
     for item in sorted(items, key=key):
-        if groups and key(item) - key(groups[-1][-1]) <= SNAP:
+        if groups and key(item) - key(groups[-1][-1]) <= snap:
             groups[-1].append(item)
         else:
             groups.append([item])
     return groups
 
 
-def snap(values: list[float]) -> list[float]:
-    """Positions within SNAP of each other as one (their mean), sorted."""
-    return [sum(g) / len(g) for g in _clusters(values, float)]
+def snap(values: list[float], settings: LayoutSettings = LAYOUT) -> list[float]:
+    """Positions within `settings.snap` of each other as one (their mean), sorted."""
+    return [sum(g) / len(g) for g in _clusters(values, float, settings.snap)]
 
 
-def _merge(rules: list[Rule]) -> list[Rule]:
+def _merge(rules: list[Rule], tol: float) -> list[Rule]:
     """Collinear pieces (a border drawn cell by cell) joined into one rule, sorted by position."""
     out: list[Rule] = []
-    for group in _clusters(rules, lambda r: r.pos):
+    for group in _clusters(rules, lambda r: r.pos, tol):
         pos = sum(r.pos for r in group) / len(group)
         start = len(out)
         for r in sorted(group, key=lambda r: r.a):
-            if len(out) > start and r.a <= out[-1].b + SNAP:
+            if len(out) > start and r.a <= out[-1].b + tol:
                 out[-1].b = max(out[-1].b, r.b)
             else:
                 out.append(Rule(pos, r.a, r.b))
@@ -99,13 +120,14 @@ def _root(parent: list[int], i: int) -> int:
     return i
 
 
-def find_tables(page: int, hs: list[Rule], vs: list[Rule]) -> list[Table]:
+def find_tables(page: int, hs: list[Rule], vs: list[Rule], settings: LayoutSettings = LAYOUT) -> list[Table]:
     """Rules that cross or touch form a table; a lone underline does not. Top to bottom."""
-    hs, vs = _merge(hs), _merge(vs)
+    tol = settings.snap
+    hs, vs = _merge(hs, tol), _merge(vs, tol)
     parent = list(range(len(hs) + len(vs)))
     for i, h in enumerate(hs):
         for j, v in enumerate(vs):
-            if v.a - SNAP <= h.pos <= v.b + SNAP and h.a - SNAP <= v.pos <= h.b + SNAP:
+            if v.a - tol <= h.pos <= v.b + tol and h.a - tol <= v.pos <= h.b + tol:
                 parent[_root(parent, i)] = _root(parent, len(hs) + j)
     groups: dict[int, Table] = {}
     for k, r in enumerate(hs + vs):
@@ -114,21 +136,22 @@ def find_tables(page: int, hs: list[Rule], vs: list[Rule]) -> list[Table]:
     tables = [t for t in groups.values() if len(t.hs) >= 2 and len(t.vs) >= 2]
     for t in tables:
         t.vs.sort(key=lambda r: r.pos)
-        t.xs = snap([v.pos for v in t.vs])
+        t.xs = snap([v.pos for v in t.vs], settings)
     return sorted(tables, key=lambda t: (t.top, t.x0))
 
 
-def share_columns(pages: list[list[Table]]) -> None:
+def share_columns(pages: list[list[Table]], settings: LayoutSettings = LAYOUT) -> None:
     """The parts of a table split by page breaks get one set of column boundaries, so column k is
     the same x range on every page and a header's 分值/得分 columns fit the rows that follow."""
     chain: list[Table] = []
     last: Table | None = None  # the last table of the page before
     for tables in pages:
         for k, t in enumerate(tables):
-            if not (k == 0 and last and abs(last.x0 - t.x0) <= SNAP and abs(last.x1 - t.x1) <= SNAP):
+            if not (k == 0 and last and abs(last.x0 - t.x0) <= settings.snap
+                    and abs(last.x1 - t.x1) <= settings.snap):
                 chain = []
             chain.append(t)
-            xs = snap([v.pos for part in chain for v in part.vs])
+            xs = snap([v.pos for part in chain for v in part.vs], settings)
             for part in chain:
                 part.xs = xs
         last = tables[-1] if tables else None
@@ -146,12 +169,12 @@ def _open(rules: list[Rule] | None, at: float) -> bool:
     return not any(r.a <= at <= r.b for r in rules or ())
 
 
-def table_cells(t: Table, ys: list[float]) -> list[Cell]:
+def table_cells(t: Table, ys: list[float], settings: LayoutSettings = LAYOUT) -> list[Cell]:
     """Grid positions joined wherever no rule separates them: each group is one cell with its spans."""
     xs = t.xs
     nr, nc = len(ys) - 1, len(xs) - 1
     v_at, h_at = _by_boundary(t.vs, xs), _by_boundary(t.hs, ys)
-    inside = [t.x0 - SNAP < (xs[j] + xs[j + 1]) / 2 < t.x1 + SNAP for j in range(nc)]
+    inside = [t.x0 - settings.snap < (xs[j] + xs[j + 1]) / 2 < t.x1 + settings.snap for j in range(nc)]
     parent = list(range(nr * nc))
     for i in range(nr):
         ym = (ys[i] + ys[i + 1]) / 2
@@ -174,11 +197,11 @@ def table_cells(t: Table, ys: list[float]) -> list[Cell]:
     return cells
 
 
-def lines(chars: list[Char]) -> list[list[Char]]:
+def lines(chars: list[Char], settings: LayoutSettings = LAYOUT) -> list[list[Char]]:
     """Characters grouped by baseline, top to bottom, each line left to right."""
     out: list[list[Char]] = []
     for ch in sorted(chars, key=lambda c: (c.base, c.x0)):
-        if out and ch.base - out[-1][0].base <= 0.5 * ch.size:
+        if out and ch.base - out[-1][0].base <= settings.same_line * ch.size:
             out[-1].append(ch)
         else:
             out.append([ch])
@@ -189,13 +212,14 @@ def _cjk(ch: str) -> bool:
     return ord(ch[0]) >= 0x2E80
 
 
-def line_text(line: list[Char]) -> str:
+def line_text(line: list[Char], settings: LayoutSettings = LAYOUT) -> str:
     out = [line[0].text]
     for p, c in zip(line, line[1:]):
         gap = c.x0 - p.x1
         # Chinese has no spaces: a gap next to a CJK character is justification unless it is wide.
         latin = not (_cjk(p.text) or _cjk(c.text))
-        if " " not in (p.text, c.text) and (gap > c.size or (gap > 0.25 * c.size and latin)):
+        if " " not in (p.text, c.text) and (gap > settings.word_gap * c.size
+                                            or (gap > settings.latin_word_gap * c.size and latin)):
             out.append(" ")
         out.append(c.text)
     return "".join(out)
@@ -221,10 +245,10 @@ def _head_width(line: list[Char]) -> float:
     return line[end - 1].x1 - line[0].x0
 
 
-def ends_short(line: list[Char], below: list[Char], right: float) -> bool:
+def ends_short(line: list[Char], below: list[Char], right: float, settings: LayoutSettings = LAYOUT) -> bool:
     """The line stops though the start of the next would have fitted: a paragraph ends there."""
     last = next((c for c in reversed(line) if c.text != " "), line[-1])
-    return last.x1 + _head_width(below) < right - 1.0
+    return last.x1 + _head_width(below) < right - settings.line_end_slack
 
 
 def join_wrap(a: str, b: str) -> str:
@@ -233,13 +257,16 @@ def join_wrap(a: str, b: str) -> str:
     return a + glue + b
 
 
-def paragraphs(cell_lines: list[list[Char]], unit: float, right: float) -> list[str]:
+def paragraphs(cell_lines: list[list[Char]], unit: float, right: float,
+               settings: LayoutSettings = LAYOUT) -> list[str]:
     """A cell's lines as its paragraphs; `unit` is the normal line pitch, `right` the right edge of the text."""
     out: list[str] = []
     for k, line in enumerate(cell_lines):
         above = cell_lines[k - 1]
-        if k and pitch(above, line) <= BREAK * unit and not ends_short(above, line, right):
-            out[-1] = join_wrap(out[-1], line_text(line))
+        wraps = k > 0 and (pitch(above, line) <= settings.paragraph_break * unit
+                           and not ends_short(above, line, right, settings))
+        if wraps:
+            out[-1] = join_wrap(out[-1], line_text(line, settings))
         else:
-            out.append(line_text(line))
+            out.append(line_text(line, settings))
     return out

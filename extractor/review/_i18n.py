@@ -6,13 +6,13 @@ Issue codes and field paths are turned into words only here (issue 11 will type 
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from .._record import Record
+from .._settings import current
 from ._catalog import CODES, LABELS, MESSAGE_PATTERNS, PATTERN_WORDS, TEXT
 
 LANGS = ("zh", "en")
@@ -21,7 +21,7 @@ _PATH = re.compile(r"^(?:(funds)\.(\w+)(?:\.(\w+))?|(indicators|extra_fund_rows)
 
 
 def server_lang() -> str:
-    lang = (os.environ.get("JIXIAO_LANG") or DEFAULT).lower()[:2]
+    lang = (current().lang or DEFAULT).lower()[:2]
     return lang if lang in LANGS else DEFAULT
 
 

@@ -6,7 +6,6 @@ SQLite by default; PostgreSQL when JIXIAO_DB holds a postgresql:// URL. Both run
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from .._answers import with_answers
 from .._grid import Grid
 from .._record import Record
+from .._settings import current
 from ._db import Database, is_postgres
 from ._keys import KeyStore, keyed
 from ._migrate import migrate
@@ -22,8 +22,7 @@ from ._users import UserStore
 
 
 def data_dir() -> Path:
-    home = os.environ.get("JIXIAO_HOME")
-    path = Path(home) if home else Path.home() / ".local" / "share" / "jixiao"
+    path = current().home
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -56,7 +55,7 @@ def db_target(path: Path | str | None = None) -> str | Path:
     """Where the store lives: an explicit path, else $JIXIAO_DB (a postgresql:// URL or a file), else the data dir."""
     if path is not None:
         return str(path) if is_postgres(str(path)) else Path(path)
-    url = os.environ.get("JIXIAO_DB")
+    url = current().db
     if url:
         return url if is_postgres(url) else Path(url)
     return data_dir() / "jixiao.db"

@@ -13,7 +13,7 @@ from typing import Any
 
 
 def is_postgres(url: str | None) -> bool:
-    return bool(url) and url.startswith(("postgresql://", "postgres://"))
+    return url is not None and url.startswith(("postgresql://", "postgres://"))
 
 
 class Row(tuple):

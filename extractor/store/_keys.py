@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .._record import Record, record_id
 from ._db import Database, Row
@@ -10,6 +11,7 @@ from ._db import Database, Row
 
 class KeyStore:
     conn: Database
+    actions: Callable[[], list[Any]]  # the review store's, beside which this mixin is used
 
     def same_content(self, sha256: str, extractor: str, path: str) -> Row | None:
         """A current file read by `extractor` with this content under another path: a duplicate is not read again."""
