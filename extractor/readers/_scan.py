@@ -19,7 +19,8 @@ import cv2
 import numpy as np
 from PIL import UnidentifiedImageError
 
-from .._grid import Box, Cell, Grid, norm_label
+from .._grid import Box, Cell, Grid
+from .._text import normalize
 from ._base import IMAGE_SUFFIXES, Reader, ReadResult, folder_images
 from ._continue import continue_columns, join_split_row
 from ._lattice import Page, Table, page_to_tables, rotate
@@ -135,7 +136,7 @@ def _layer_text(layer: list[Char], box: Box) -> str:
 def _second_reading(cell: Cell, layer: list[Char]) -> None:
     """The text layer of a searchable scan as a second reading: agreement backs the OCR, a difference is a doubt."""
     other = _layer_text(layer, cell.box)
-    if norm_label(other) == cell.key:
+    if normalize(other) == cell.key:
         if cell.confidence is not None:
             cell.confidence, cell.doubt = max(cell.confidence, SCAN.agreed), None
         return
