@@ -99,8 +99,10 @@ def main() -> None:
         seconds = {}
         for workers in (1, 2):
             seconds[workers], cpu = timed_ingest(tmp / "archive", tmp / f"home{workers}", workers)
-            print(f"{workers} worker(s): {seconds[workers]:.1f} s, {tables / seconds[workers]:.0f} tables/s; "
-                  f"{cpu:.1f} CPU s in all processes, {tables / cpu:.0f} tables per CPU second")
+            print(
+                f"{workers} worker(s): {seconds[workers]:.1f} s, {tables / seconds[workers]:.0f} tables/s; "
+                f"{cpu:.1f} CPU s in all processes, {tables / cpu:.0f} tables per CPU second"
+            )
         print(f"speed-up 2 vs 1 workers: {seconds[1] / seconds[2]:.2f}x")
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"peak RSS of any one process (CLI or worker): {peak:.0f} MiB")

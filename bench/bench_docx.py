@@ -70,16 +70,27 @@ def main() -> None:
             clock.lap("read→check")
             result.pack()
             clock.lap("serialise")
-            store.save(str(path), path.name, str(k), 0, "template", result.status, result.reason,
-                       result.grids_json, result.packed)
+            store.save(
+                str(path),
+                path.name,
+                str(k),
+                0,
+                "template",
+                result.status,
+                result.reason,
+                result.grids_json,
+                result.packed,
+            )
             clock.lap("store")
             tables += len(result.packed)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"files: {args.copies}  tables: {tables}  (grids read: {grids})")
         print(f"reader alone (file → grids):    {clock.rate(grids, 'reader')}")
         print(f"read + chunk + extract + check: {clock.rate(tables, 'read→check')}")
-        print(f"with serialising and storing:   {clock.rate(tables, 'read→check', 'serialise', 'store')}; "
-              f"serialising {clock.cpu['serialise']:.2f}, storing {clock.cpu['store']:.2f} CPU s")
+        print(
+            f"with serialising and storing:   {clock.rate(tables, 'read→check', 'serialise', 'store')}; "
+            f"serialising {clock.cpu['serialise']:.2f}, storing {clock.cpu['store']:.2f} CPU s"
+        )
         print(f"peak RSS: {peak:.0f} MiB")
 
 

@@ -33,15 +33,31 @@ def child(fmt: str, n: int, out: Path) -> None:
             record.source.table = k + 1
             yield record, k % 3 == 0
 
-    audit = [{"file": "f.docx", "table": k, "item": k, "action": "set", "code": "missing_value",
-              "field": "department", "old_value": "", "new_value": "某局", "who": "alice",
-              "at": "2026-01-01T00:00:00+00:00", "undone_at": None} for k in range(n // 10)]
+    audit = [
+        {
+            "file": "f.docx",
+            "table": k,
+            "item": k,
+            "action": "set",
+            "code": "missing_value",
+            "field": "department",
+            "old_value": "",
+            "new_value": "某局",
+            "who": "alice",
+            "at": "2026-01-01T00:00:00+00:00",
+            "undone_at": None,
+        }
+        for k in range(n // 10)
+    ]
     start = time.perf_counter()
     export(items(), out, fmt, audit=audit)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{fmt:<6} {n:>7} records  {seconds:6.1f} s  {out.stat().st_size / 2**20:7.1f} MiB out  "
-          f"peak RSS {peak:6.0f} MiB", flush=True)
+    print(
+        f"{fmt:<6} {n:>7} records  {seconds:6.1f} s  {out.stat().st_size / 2**20:7.1f} MiB out  "
+        f"peak RSS {peak:6.0f} MiB",
+        flush=True,
+    )
 
 
 def main() -> None:

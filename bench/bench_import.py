@@ -46,18 +46,24 @@ def main() -> None:
         t0 = time.perf_counter()
         linked = link_duplicates(store)
         relink = time.perf_counter() - t0
-        print(f"read {summary.tables} tables in {read:.1f} s (linking included); {linked} records linked; "
-              f"a second linking pass {relink:.2f} s")
+        print(
+            f"read {summary.tables} tables in {read:.1f} s (linking included); {linked} records linked; "
+            f"a second linking pass {relink:.2f} s"
+        )
         db = Path(tmp) / "warehouse.db"
         for n in (1, 2):
             t0 = time.perf_counter()
             counts = export_db(((r, rv) for _, r, rv in store.records()), f"sqlite:///{db}", store.audit())
             seconds = time.perf_counter() - t0
             with sqlite3.connect(db) as conn:
-                rows = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                        for t in ("jx_records", "jx_fund_rows", "jx_indicators", "jx_issues")}
-            print(f"export {n} to SQLite: {counts.records} records in {seconds:.1f} s "
-                  f"({counts.records / seconds:.0f} records/s); rows {rows}")
+                rows = {
+                    t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                    for t in ("jx_records", "jx_fund_rows", "jx_indicators", "jx_issues")
+                }
+            print(
+                f"export {n} to SQLite: {counts.records} records in {seconds:.1f} s "
+                f"({counts.records / seconds:.0f} records/s); rows {rows}"
+            )
 
 
 if __name__ == "__main__":

@@ -58,8 +58,12 @@ def reachable(config: LLMConfig, settings: BenchSettings) -> str:
 
 
 def score(gold: Path, pred: Path, settings: BenchSettings) -> dict:
-    out = subprocess.run([sys.executable, str(settings.score), str(gold), str(pred), "--json"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, str(settings.score), str(gold), str(pred), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -72,9 +76,15 @@ def bench_set(folder: Path, extractor: LLMExtractor, store: Store, out: Path, se
     figures = score(folder / "gold.jsonl", pred, settings)
     spent = Usage(**{k: v - getattr(before, k) for k, v in vars(extractor.usage).items()})
     tables = max(summary.tables, 1)
-    return {**figures, "tables": summary.tables, "failed_files": len(summary.failed), "calls": spent.calls / tables,
-            "tokens": (spent.input_tokens + spent.output_tokens) / tables, "cost": spent.cost / tables,
-            "cached": spent.cached}
+    return {
+        **figures,
+        "tables": summary.tables,
+        "failed_files": len(summary.failed),
+        "calls": spent.calls / tables,
+        "tokens": (spent.input_tokens + spent.output_tokens) / tables,
+        "cost": spent.cost / tables,
+        "cached": spent.cached,
+    }
 
 
 def main() -> None:
@@ -96,21 +106,26 @@ def main() -> None:
         sys.exit(f"no model reachable: {why}")
     if not settings.score.exists():
         sys.exit(f"score.py not found at {settings.score}: set JIXIAO_SCORE")
-    sets = sorted(p.parent for p in (ROOT / "eval_sets").glob("*/gold.jsonl")
-                  if not args.set or p.parent.name in args.set)
+    sets = sorted(
+        p.parent for p in (ROOT / "eval_sets").glob("*/gold.jsonl") if not args.set or p.parent.name in args.set
+    )
     print(f"model {config.model} at {config.base_url or 'api.openai.com'}; per table: calls, tokens (in+out), cost")
-    print(f"{'set':<22} {'backend':<5} {'tables':>6} {'field_acc':>9} {'silent':>7} {'core':>5} {'alarms':>6} "
-          f"{'calls':>6} {'tokens':>7} {'cost $':>9}")
+    print(
+        f"{'set':<22} {'backend':<5} {'tables':>6} {'field_acc':>9} {'silent':>7} {'core':>5} {'alarms':>6} "
+        f"{'calls':>6} {'tokens':>7} {'cost $':>9}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for mode in args.extractor or ["llm", "auto"]:
             store = Store(Path(tmp) / f"{mode}.db")
             extractor = LLMExtractor(config, mode, store=store)
             for folder in sets:
                 f = bench_set(folder, extractor, store, Path(tmp), settings)
-                print(f"{folder.name:<22} {mode:<5} {f['tables']:>6} {f['field_accuracy']!s:>9} "
-                      f"{f['silent_errors']!s:>7} {f['core_recall']!s:>5} {f['false_alarms']:>6} {f['calls']:>6.2f} "
-                      f"{f['tokens']:>7.0f} {f['cost']:>9.5f}" + (f"  ({f['failed_files']} files failed)"
-                                                                   if f["failed_files"] else ""))
+                print(
+                    f"{folder.name:<22} {mode:<5} {f['tables']:>6} {f['field_accuracy']!s:>9} "
+                    f"{f['silent_errors']!s:>7} {f['core_recall']!s:>5} {f['false_alarms']:>6} {f['calls']:>6.2f} "
+                    f"{f['tokens']:>7.0f} {f['cost']:>9.5f}"
+                    + (f"  ({f['failed_files']} files failed)" if f["failed_files"] else "")
+                )
             print(f"  {mode}: {extractor.summary()}")
             extractor.close()
             store.close()

@@ -80,8 +80,10 @@ def main() -> None:
     for name, values in sizes.items():
         median = statistics.median(values)
         verdict = "within" if median <= TARGET else "ABOVE"
-        print(f"{name:>10}: median {median:.0f}, max {max(values)} input tokens per table ({verdict} the "
-              f"{TARGET} target for a typical table)")
+        print(
+            f"{name:>10}: median {median:.0f}, max {max(values)} input tokens per table ({verdict} the "
+            f"{TARGET} target for a typical table)"
+        )
 
 
 if __name__ == "__main__":

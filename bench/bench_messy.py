@@ -59,14 +59,18 @@ def main(folders: list[Path], misses: int = 0) -> None:
     cv2.setNumThreads(1)
     score = _scorer()
     folders = folders or sorted(p for p in (ROOT / "eval_sets").glob("messy-*") if p.is_dir())
-    print(f"{'set':<16} {'tables':>7} {'field_acc':>9} {'silent':>7} {'alarms':>6} {'pages':>5} "
-          f"{'cpu s/page':>10} {'wall s/page':>11}")
+    print(
+        f"{'set':<16} {'tables':>7} {'field_acc':>9} {'silent':>7} {'alarms':>6} {'pages':>5} "
+        f"{'cpu s/page':>10} {'wall s/page':>11}"
+    )
     for folder in folders:
         records, pages, wall, cpu, notes = _run(folder)
         figures, missed = score.score(score.load(folder / "gold.jsonl"), records)
-        print(f"{folder.name:<16} {figures['records']:>7} {figures['field_accuracy']!s:>9} "
-              f"{figures['silent_errors']!s:>7} {figures['false_alarms']:>6} {pages:>5} "
-              f"{cpu / max(pages, 1):>10.2f} {wall / max(pages, 1):>11.2f}")
+        print(
+            f"{folder.name:<16} {figures['records']:>7} {figures['field_accuracy']!s:>9} "
+            f"{figures['silent_errors']!s:>7} {figures['false_alarms']:>6} {pages:>5} "
+            f"{cpu / max(pages, 1):>10.2f} {wall / max(pages, 1):>11.2f}"
+        )
         for note in notes + missed[:misses]:
             print(f"    {note}")
 

@@ -41,11 +41,15 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"copies: {args.copies}  pages: {pages}  page grids: {grids}  project tables: {tables}")
         # CPU seconds too: on a busy machine the wall clock counts other processes' turns.
-        print(f"reader:   {pages / read_s:.1f} pages/s  {grids / read_s:.1f} grids/s  ({read_s:.2f} s; "
-              f"per CPU second: {pages / read_cpu:.1f} pages/s)")
-        print(f"pipeline: {pages / full_s:.1f} pages/s  {tables / full_s:.1f} tables/s  ({full_s:.2f} s; "
-              f"per CPU second: {pages / full_cpu:.1f} pages/s, {tables / full_cpu:.1f} tables/s; "
-              "read+chunk+extract+check)")
+        print(
+            f"reader:   {pages / read_s:.1f} pages/s  {grids / read_s:.1f} grids/s  ({read_s:.2f} s; "
+            f"per CPU second: {pages / read_cpu:.1f} pages/s)"
+        )
+        print(
+            f"pipeline: {pages / full_s:.1f} pages/s  {tables / full_s:.1f} tables/s  ({full_s:.2f} s; "
+            f"per CPU second: {pages / full_cpu:.1f} pages/s, {tables / full_cpu:.1f} tables/s; "
+            "read+chunk+extract+check)"
+        )
         print(f"peak RSS: {peak:.0f} MiB")
 
 

@@ -78,10 +78,16 @@ def docling_docx(path: Path) -> tuple[Cells, int]:
 
 
 TOOLS: dict[str, list[tuple[str, Callable[[Path], tuple[Cells, int]], str]]] = {
-    ".docx": [("jixiao", jixiao, ""), ("python-docx", python_docx, "pip install python-docx"),
-              ("docling (.docx backend)", docling_docx, "pip install docling")],
-    "text PDF": [("jixiao", jixiao, ""), ("pdfplumber", pdfplumber_tables, "pip install -e '.[peers]'"),
-                 ("camelot (lattice)", camelot_lattice, "pip install -e '.[peers]'")],
+    ".docx": [
+        ("jixiao", jixiao, ""),
+        ("python-docx", python_docx, "pip install python-docx"),
+        ("docling (.docx backend)", docling_docx, "pip install docling"),
+    ],
+    "text PDF": [
+        ("jixiao", jixiao, ""),
+        ("pdfplumber", pdfplumber_tables, "pip install -e '.[peers]'"),
+        ("camelot (lattice)", camelot_lattice, "pip install -e '.[peers]'"),
+    ],
 }
 
 

@@ -33,18 +33,25 @@ def _copy_files(store, copies: int) -> None:
     src = conn.execute("SELECT * FROM files WHERE current = 1").fetchone()
     with conn:
         for n in range(copies - 1):
-            fid = conn.insert("INSERT INTO files (path, name, sha256, size, status, reason, n_tables, extractor,"
-                              " read_at, current) SELECT path || ?, printf('copy-%05d-', ?) || name, sha256, size,"
-                              " status, reason, n_tables, extractor, read_at, 1 FROM files WHERE id = ?",
-                              (f"#{n}", n, src["id"]))
-            conn.execute("INSERT INTO records (file_id, chunk_id, idx, data, reviewed, updated_at, version)"
-                         " SELECT ?, chunk_id, idx, data, reviewed, updated_at, version FROM records"
-                         " WHERE file_id = ?", (fid, src["id"]))
-            conn.execute("INSERT INTO issues (record_id, code, field, severity, message, candidates, status,"
-                         " created_at, resolved) SELECT n.id, i.code, i.field, i.severity, i.message, i.candidates,"
-                         " i.status, i.created_at, i.resolved FROM issues i JOIN records o ON o.id = i.record_id"
-                         " JOIN records n ON n.file_id = ? AND n.idx = o.idx WHERE o.file_id = ?",
-                         (fid, src["id"]))
+            fid = conn.insert(
+                "INSERT INTO files (path, name, sha256, size, status, reason, n_tables, extractor,"
+                " read_at, current) SELECT path || ?, printf('copy-%05d-', ?) || name, sha256, size,"
+                " status, reason, n_tables, extractor, read_at, 1 FROM files WHERE id = ?",
+                (f"#{n}", n, src["id"]),
+            )
+            conn.execute(
+                "INSERT INTO records (file_id, chunk_id, idx, data, reviewed, updated_at, version)"
+                " SELECT ?, chunk_id, idx, data, reviewed, updated_at, version FROM records"
+                " WHERE file_id = ?",
+                (fid, src["id"]),
+            )
+            conn.execute(
+                "INSERT INTO issues (record_id, code, field, severity, message, candidates, status,"
+                " created_at, resolved) SELECT n.id, i.code, i.field, i.severity, i.message, i.candidates,"
+                " i.status, i.created_at, i.resolved FROM issues i JOIN records o ON o.id = i.record_id"
+                " JOIN records n ON n.file_id = ? AND n.idx = o.idx WHERE o.file_id = ?",
+                (fid, src["id"]),
+            )
 
 
 def _time(client, path: str, rounds: int) -> tuple[list[float], int]:
@@ -80,11 +87,15 @@ def main() -> None:
     token = _CSRF.search(client.get("/login").text).group(1)
     client.post("/login", data={"name": "clerk", "password": PASSWORD, "csrf": token, "next": "/"})
     item = store.queue(limit=1)[0]["id"]
-    pages = {"queue": "/", "queue ?code=unit_suspect": "/?code=unit_suspect",
-             "queue ?file=": "/?file=copy-00100-songjiang-hrss-2020.docx",
-             "queue ?project=疫情防控": "/?project=疫情防控",
-             "queue ?page=100": "/?page=100", "start /next?code=": "/next?code=implausible_value",
-             "item page": f"/items/{item}"}
+    pages = {
+        "queue": "/",
+        "queue ?code=unit_suspect": "/?code=unit_suspect",
+        "queue ?file=": "/?file=copy-00100-songjiang-hrss-2020.docx",
+        "queue ?project=疫情防控": "/?project=疫情防控",
+        "queue ?page=100": "/?page=100",
+        "start /next?code=": "/next?code=implausible_value",
+        "item page": f"/items/{item}",
+    }
     print(f"open items: {total:,}")
     print(f"{'page':28} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'bytes':>9}")
     for name, path in pages.items():

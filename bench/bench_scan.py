@@ -22,8 +22,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "eval_sets" / "songjiang-hrss-2020" / "songjiang-hrss-2020-scan.pdf"
 # Functions of the scan reader that are preprocessing, by module.
-PREP = {"_pages": ("_grey_and_seal",), "_scan": ("even_out", "uncurl", "rectify", "frame_lines", "_sideways",
-                                                 "_how_sure")}
+PREP = {
+    "_pages": ("_grey_and_seal",),
+    "_scan": ("even_out", "uncurl", "rectify", "frame_lines", "_sideways", "_how_sure"),
+}
 
 
 def _timed(module, name: str, spent: dict[str, float], calls: dict[str, int]) -> None:

@@ -33,18 +33,26 @@ def time_command(args: list[str], runs: int, env: dict[str, str]) -> tuple[list[
     walls, cpus = [], []
     for _ in range(runs):
         cpu, wall = _cpu(), time.perf_counter()
-        subprocess.run([sys.executable, "-m", "extractor.cli", *args], env=env, cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "extractor.cli", *args],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         walls.append(time.perf_counter() - wall)
         cpus.append(_cpu() - cpu)
     return walls, cpus
 
 
 def heavy_modules_loaded(env: dict[str, str]) -> list[str]:
-    probe = ("import sys, runpy; sys.argv = ['jixiao', 'queue']\n"
-             "try: runpy.run_module('extractor.cli', run_name='__main__')\n"
-             "except SystemExit: pass\n"
-             f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
+    probe = (
+        "import sys, runpy; sys.argv = ['jixiao', 'queue']\n"
+        "try: runpy.run_module('extractor.cli', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return out.stdout.split()
 
@@ -55,14 +63,17 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "JIXIAO_HOME": tmp}
-        subprocess.run([sys.executable, "-m", "extractor.cli", "queue"], env=env, cwd=ROOT, check=True,
-                       capture_output=True)  # the store's migrations run once, not in the timed runs
+        subprocess.run(
+            [sys.executable, "-m", "extractor.cli", "queue"], env=env, cwd=ROOT, check=True, capture_output=True
+        )  # the store's migrations run once, not in the timed runs
         bare, _ = time_command_python(args.runs, env)
         print(f"python itself: {bare:.3f} s (fastest wall)")
         for name, argv in COMMANDS.items():
             walls, cpus = time_command(argv, args.runs, env)
-            print(f"{name:<14} wall fastest {min(walls):.3f} s, median {statistics.median(walls):.3f} s; "
-                  f"CPU fastest {min(cpus):.3f} s, median {statistics.median(cpus):.3f} s  (target < 0.3 s)")
+            print(
+                f"{name:<14} wall fastest {min(walls):.3f} s, median {statistics.median(walls):.3f} s; "
+                f"CPU fastest {min(cpus):.3f} s, median {statistics.median(cpus):.3f} s  (target < 0.3 s)"
+            )
         loaded = heavy_modules_loaded(env)
         print(f"`jixiao queue` loads {' '.join(loaded) if loaded else 'neither OpenCV nor onnxruntime'}")
 

@@ -13,27 +13,88 @@ from generate import ACTUALS, AMOUNTS, FUND_ROWS, gen_funds, gen_indicators, iss
 # weight = points of the funds row (printed in the 分值 column, or only in a header when `weight` is not a column);
 # part_rate = the form prints an execution rate on every part row
 FUND_BLOCKS = {
-    "mof": {"cols": [("年初预算数", "initial_budget"), ("全年预算数", "annual_budget"), ("全年执行数", "executed"),
-                     ("分值", "weight"), ("执行率", "execution_rate"), ("得分", "score")],
-            "rows": [("年度资金总额", "total"), ("其中：当年财政拨款", "current_appropriation"),
-                     ("上年结转资金", "carryover"), ("其他资金", "other")], "weight": 10, "part_rate": False},
-    "noinit": {"cols": [("全年预算数", "annual_budget"), ("全年执行数", "executed"), ("分值", "weight"),
-                        ("执行率", "execution_rate"), ("得分", "score")],
-               "rows": [("年度资金总额", "total"), ("其中：财政拨款", "current_appropriation"),
-                        ("上年结转资金", "carryover"), ("其他资金", "other")], "weight": 10, "part_rate": False},
-    "sichuan": {"cols": [("年初预算", "initial_budget"), ("调整后预算数", "annual_budget"), ("预算执行数", "executed"),
-                         ("预算执行率", "execution_rate"), ("权重", "weight"), ("得分", "score")],
-                "rows": [("总额", "total"), ("其中：财政资金", "current_appropriation"), ("财政专户管理资金", None),
-                         ("单位资金", None)], "weight": 10, "part_rate": True},
-    "transfer": {"cols": [("全年预算数（A）", "annual_budget"), ("全年执行数（B）", "executed"), ("分值", "weight"),
-                          ("执行率（B/A）", "execution_rate"), ("得分", "score")],
-                 "rows": [("年度资金总额", "total"), ("其中：中央补助", None), ("地方资金", None),
-                          ("其他资金", "other")],
-                 "weight": 10, "part_rate": True},
-    "points": {"cols": [("预算数(A)", "annual_budget"), ("执行数(B)", "executed"), ("执行率(B/A)", "execution_rate"),
-                        ("得分(20分*执行率)", "score")],
-               "rows": [("年度财政资金总额", "total"), ("其中：中央资金", None), ("省级资金", None), ("市级资金", None),
-                        ("县级资金", None)], "weight": 20, "part_rate": True},
+    "mof": {
+        "cols": [
+            ("年初预算数", "initial_budget"),
+            ("全年预算数", "annual_budget"),
+            ("全年执行数", "executed"),
+            ("分值", "weight"),
+            ("执行率", "execution_rate"),
+            ("得分", "score"),
+        ],
+        "rows": [
+            ("年度资金总额", "total"),
+            ("其中：当年财政拨款", "current_appropriation"),
+            ("上年结转资金", "carryover"),
+            ("其他资金", "other"),
+        ],
+        "weight": 10,
+        "part_rate": False,
+    },
+    "noinit": {
+        "cols": [
+            ("全年预算数", "annual_budget"),
+            ("全年执行数", "executed"),
+            ("分值", "weight"),
+            ("执行率", "execution_rate"),
+            ("得分", "score"),
+        ],
+        "rows": [
+            ("年度资金总额", "total"),
+            ("其中：财政拨款", "current_appropriation"),
+            ("上年结转资金", "carryover"),
+            ("其他资金", "other"),
+        ],
+        "weight": 10,
+        "part_rate": False,
+    },
+    "sichuan": {
+        "cols": [
+            ("年初预算", "initial_budget"),
+            ("调整后预算数", "annual_budget"),
+            ("预算执行数", "executed"),
+            ("预算执行率", "execution_rate"),
+            ("权重", "weight"),
+            ("得分", "score"),
+        ],
+        "rows": [
+            ("总额", "total"),
+            ("其中：财政资金", "current_appropriation"),
+            ("财政专户管理资金", None),
+            ("单位资金", None),
+        ],
+        "weight": 10,
+        "part_rate": True,
+    },
+    "transfer": {
+        "cols": [
+            ("全年预算数（A）", "annual_budget"),
+            ("全年执行数（B）", "executed"),
+            ("分值", "weight"),
+            ("执行率（B/A）", "execution_rate"),
+            ("得分", "score"),
+        ],
+        "rows": [("年度资金总额", "total"), ("其中：中央补助", None), ("地方资金", None), ("其他资金", "other")],
+        "weight": 10,
+        "part_rate": True,
+    },
+    "points": {
+        "cols": [
+            ("预算数(A)", "annual_budget"),
+            ("执行数(B)", "executed"),
+            ("执行率(B/A)", "execution_rate"),
+            ("得分(20分*执行率)", "score"),
+        ],
+        "rows": [
+            ("年度财政资金总额", "total"),
+            ("其中：中央资金", None),
+            ("省级资金", None),
+            ("市级资金", None),
+            ("县级资金", None),
+        ],
+        "weight": 20,
+        "part_rate": True,
+    },
 }
 NUMBER = re.compile(r"(\d+(?:\.\d+)?)(.*)")
 
@@ -117,8 +178,12 @@ def make_record(rng, f: dict, form: dict, t_no: int, project: str, probs: list[s
     if "dup" in probs:  # a row pasted twice
         i, j = sorted(rng.sample(range(len(inds)), 2))
         inds[j]["name"], inds[j]["level2"], inds[j]["level1"] = inds[i]["name"], inds[i]["level2"], inds[i]["level1"]
-        exp.append(issue([f"indicators[{j}].name", f"indicators[{i}].name", f"indicators[{j}]",
-                          f"indicators[{i}]"], ["duplicate_indicator"]))
+        exp.append(
+            issue(
+                [f"indicators[{j}].name", f"indicators[{i}].name", f"indicators[{j}]", f"indicators[{i}]"],
+                ["duplicate_indicator"],
+            )
+        )
     if "over" in probs:  # a score typed above its weight
         i, j = rng.sample(range(len(inds)), 2)
         inds[i]["score"] = inds[i]["weight"] + 2
@@ -162,10 +227,12 @@ def make_record(rng, f: dict, form: dict, t_no: int, project: str, probs: list[s
     for k in FUND_ROWS:
         v = rows.get(k)
         funds[k] = {a: None if v is None or a not in heads else v[j] / 100 for j, a in enumerate(AMOUNTS)}
-        funds[k].update(weight=None, execution_rate=rate_text(v[2], v[1]) if v and block["part_rate"] else None,
-                        score=None)
-    funds["total"].update(weight=block["weight"] if "weight" in heads else None, execution_rate=rate,
-                          score=num(fund_score))
+        funds[k].update(
+            weight=None, execution_rate=rate_text(v[2], v[1]) if v and block["part_rate"] else None, score=None
+        )
+    funds["total"].update(
+        weight=block["weight"] if "weight" in heads else None, execution_rate=rate, score=num(fund_score)
+    )
     if "noexec" in probs:  # 执行数, 执行率 and 得分 never filled in
         for k in ("total", "current_appropriation"):
             if funds[k]["annual_budget"] is not None:
@@ -217,10 +284,21 @@ def make_record(rng, f: dict, form: dict, t_no: int, project: str, probs: list[s
         goal_actual, shown["goal_actual"] = None, INSTRUCTIONS["goal_actual"]
         exp.append(issue(["goal_actual"], ["missing_value", "unmapped_cell"]))
     goal = aim if rng.random() < 0.5 else f"1、{aim}；\n2、严格执行项目资金管理办法，确保资金使用规范。"
-    rec = {"source": {"file": f["file"], "table": t_no}, "year": f["year"], "project_name": name,
-           "department": dname, "implementing_unit": unit_name, "amount_unit": unit,
-           "goal_expected": goal, "goal_actual": goal_actual, "total_weight": total_weight,
-           "total_score": num(total_score), "funds": funds, "indicators": inds,
-           "expected_issues": exp, "schema": "perf-self-eval/1"}
+    rec = {
+        "source": {"file": f["file"], "table": t_no},
+        "year": f["year"],
+        "project_name": name,
+        "department": dname,
+        "implementing_unit": unit_name,
+        "amount_unit": unit,
+        "goal_expected": goal,
+        "goal_actual": goal_actual,
+        "total_weight": total_weight,
+        "total_score": num(total_score),
+        "funds": funds,
+        "indicators": inds,
+        "expected_issues": exp,
+        "schema": "perf-self-eval/1",
+    }
     shown.update(parts=parts, total=total, noexec="noexec" in probs)
     return rec, shown

@@ -8,19 +8,57 @@ from generate import rate_text, txt
 
 # each form family as its publishers print it; a file's flags change single labels or columns
 FORMS = {
-    "mof": {"title": "项目支出绩效自评表", "head": "mof", "fund": "mof", "weight": "分值", "actual": "实际完成值",
-            "goal": ("年度总体目标", "预期目标", "实际完成情况"), "note": "偏差原因分析及改进措施", "total": "总分"},
-    "yunnan": {"title": "项目支出绩效自评表", "head": "mof", "fund": "mof", "weight": "分值", "actual": "实际完成值",
-               "goal": ("年度总体目标", "预期目标", "实际完成情况"), "note": "未完成原因和改进措施", "total": "总分"},
-    "sichuan": {"title": "部门预算项目支出绩效自评表", "head": "mof", "fund": "sichuan", "weight": "权重",
-                "actual": "实际完成值", "goal": ("年度目标", "项目年度目标", "年度目标完成情况"),
-                "note": "偏差原因分析及改进措施", "total": "合计"},
-    "transfer": {"title": "中央对地方转移支付项目绩效自评表", "head": "transfer", "fund": "transfer", "weight": "分值",
-                 "target": "指标值",
-                 "actual": "全年实际值", "goal": ("年度总体目标", "预期目标", "目标实际完成情况"),
-                 "note": "未完成原因和改进措施", "total": "总分"},
-    "points": {"title": "项目支出绩效自评表", "head": "mof", "fund": "points", "weight": None, "actual": "实际完成值",
-               "goal": ("年度总体目标", "预期目标", "实际完成情况"), "note": "偏差原因分析及改进措施", "total": "总分"},
+    "mof": {
+        "title": "项目支出绩效自评表",
+        "head": "mof",
+        "fund": "mof",
+        "weight": "分值",
+        "actual": "实际完成值",
+        "goal": ("年度总体目标", "预期目标", "实际完成情况"),
+        "note": "偏差原因分析及改进措施",
+        "total": "总分",
+    },
+    "yunnan": {
+        "title": "项目支出绩效自评表",
+        "head": "mof",
+        "fund": "mof",
+        "weight": "分值",
+        "actual": "实际完成值",
+        "goal": ("年度总体目标", "预期目标", "实际完成情况"),
+        "note": "未完成原因和改进措施",
+        "total": "总分",
+    },
+    "sichuan": {
+        "title": "部门预算项目支出绩效自评表",
+        "head": "mof",
+        "fund": "sichuan",
+        "weight": "权重",
+        "actual": "实际完成值",
+        "goal": ("年度目标", "项目年度目标", "年度目标完成情况"),
+        "note": "偏差原因分析及改进措施",
+        "total": "合计",
+    },
+    "transfer": {
+        "title": "中央对地方转移支付项目绩效自评表",
+        "head": "transfer",
+        "fund": "transfer",
+        "weight": "分值",
+        "target": "指标值",
+        "actual": "全年实际值",
+        "goal": ("年度总体目标", "预期目标", "目标实际完成情况"),
+        "note": "未完成原因和改进措施",
+        "total": "总分",
+    },
+    "points": {
+        "title": "项目支出绩效自评表",
+        "head": "mof",
+        "fund": "points",
+        "weight": None,
+        "actual": "实际完成值",
+        "goal": ("年度总体目标", "预期目标", "实际完成情况"),
+        "note": "偏差原因分析及改进措施",
+        "total": "总分",
+    },
 }
 PLACEHOLDERS = ("bare", "dots", "slash")
 FULL = str.maketrans("0123456789%.", "０１２３４５６７８９％．")
@@ -32,8 +70,9 @@ def form_of(f: dict) -> dict:
     form["fund"] = "noinit" if "noinit" in flags else form["fund"]
     form["weight"] = "权重" if "quanzhong" in flags else form["weight"]
     form["actual"] = next((ACTUAL_LABELS[k] for k in flags if k in ACTUAL_LABELS), form["actual"])
-    form["note"] = None if "nonote" in flags else next((NOTE_LABELS[k] for k in flags if k in NOTE_LABELS),
-                                                        form["note"])
+    form["note"] = (
+        None if "nonote" in flags else next((NOTE_LABELS[k] for k in flags if k in NOTE_LABELS), form["note"])
+    )
     if "goalB" in flags:
         form["goal"] = ("年度总体目标", "年初设定目标", "年度总体目标完成情况综述")
     form["total"] = "分总" if "misprint" in flags else "合计" if "heji" in flags else form["total"]
@@ -83,11 +122,15 @@ def head_rows(rec: dict, shown: dict, f: dict, form: dict, nc: int) -> list:
     v = (nc - 3) // 2
     if form["head"] == "transfer":
         local = "市级主管部门" if "city" in f["flags"] else "地方主管部门"
-        return [[("转移支付（项目）名称", 2), (rec["project_name"], nc - 2)],
-                [("中央主管部门", 2), (shown["central"], v), (local, 1), (rec["department"], nc - 3 - v)],
-                [("资金使用单位", 2), (unit, nc - 2)]]
-    return [[("项目名称", 2), (shown.get("project_name", rec["project_name"]), nc - 2)],
-            [("主管部门", 2), (rec["department"], v), (unit_label, 1), (unit, nc - 3 - v)]]
+        return [
+            [("转移支付（项目）名称", 2), (rec["project_name"], nc - 2)],
+            [("中央主管部门", 2), (shown["central"], v), (local, 1), (rec["department"], nc - 3 - v)],
+            [("资金使用单位", 2), (unit, nc - 2)],
+        ]
+    return [
+        [("项目名称", 2), (shown.get("project_name", rec["project_name"]), nc - 2)],
+        [("主管部门", 2), (rec["department"], v), (unit_label, 1), (unit, nc - 3 - v)],
+    ]
 
 
 def fund_rows(rec: dict, shown: dict, f: dict, form: dict, nc: int, pr: Printer) -> tuple[list, int]:
@@ -130,11 +173,19 @@ def goal_rows(rec: dict, shown: dict, f: dict, form: dict, nc: int) -> list:
 
 def indicator_cells(d: dict, i: int, shown: dict, cols: list, pr: Printer) -> dict:
     t, a = shown["target"].get(i), shown["actual"].get(i)
-    return {"name": d["name"], "target": d["target"], "actual": d["actual"] or "",
-            "t_op": t and t[0], "t_val": t and t[1], "t_unit": t and t[2],
-            "a_val": a[0] if a and d["actual"] else "", "a_unit": a[1] if a and d["actual"] else "",
-            "weight": pr.full(txt(d["weight"])), "score": pr.full(txt(d["score"])),
-            "note": shown["note"].get(i, d["note"] or "")}
+    return {
+        "name": d["name"],
+        "target": d["target"],
+        "actual": d["actual"] or "",
+        "t_op": t and t[0],
+        "t_val": t and t[1],
+        "t_unit": t and t[2],
+        "a_val": a[0] if a and d["actual"] else "",
+        "a_unit": a[1] if a and d["actual"] else "",
+        "weight": pr.full(txt(d["weight"])),
+        "score": pr.full(txt(d["score"])),
+        "note": shown["note"].get(i, d["note"] or ""),
+    }
 
 
 def placeholders(rng, kind: str, group_rows: int, cols: list) -> list[dict]:
@@ -157,20 +208,23 @@ def indicator_rows(rec: dict, shown: dict, f: dict, form: dict, cols: list, rng,
     for b, size in enumerate(shown["blocks"]):
         top = len(rows)
         if grouped:  # a group header (年度指标值) spans its split columns; the others span both header rows
-            heads = [(run[0][2] or run[0][1], len(run)) for _, run in
-                     ((g, list(r)) for g, r in groupby(cols, key=lambda c: c[2] or c[0]))]
+            heads = [
+                (run[0][2] or run[0][1], len(run))
+                for _, run in ((g, list(r)) for g, r in groupby(cols, key=lambda c: c[2] or c[0]))
+            ]
             rows.append([(lab_text[b], 1)] + heads)
             rows.append([("", 1)] + [(h if g else "", 1) for _, h, g in cols])
             merges += [(top, top + 1, c + 1) for c, (_, _, g) in enumerate(cols) if not g]
         else:
             rows.append([(lab_text[b], 1)] + [(h, 1) for _, h, _ in cols])
         entries = []  # (level1 shown, level2 shown, cells)
-        inds = list(enumerate(rec["indicators"]))[start:start + size]
+        inds = list(enumerate(rec["indicators"]))[start : start + size]
         for (l1, l2), run in groupby(inds, key=lambda e: (e[1]["level1"], e[1]["level2"])):
             run = list(run)
             for i, d in run:
-                entries.append((shown["level1"].get(i, l1), shown["level2"].get(i, l2),
-                                indicator_cells(d, i, shown, cols, pr)))
+                entries.append(
+                    (shown["level1"].get(i, l1), shown["level2"].get(i, l2), indicator_cells(d, i, shown, cols, pr))
+                )
             if "ph" in f["flags"] and rng.random() < 0.35:  # the kinds take turns, so each file has them all
                 kind = PLACEHOLDERS[(rec["source"]["table"] + len(entries)) % 3]
                 entries += [(entries[-1][0], entries[-1][1], c) for c in placeholders(rng, kind, len(run), cols)]
@@ -198,10 +252,12 @@ def total_rows(rec: dict, f: dict, form: dict, cols: list, nc: int, pr: Printer)
         keys = [k for k, _, _ in cols]
         first = min(keys.index("weight"), keys.index("score")) + 1
         cells = {"weight": pr.full(txt(rec["total_weight"])), "score": score}
-        rows = [[(form["total"], first)] + [(cells.get(k, ""), 1) for k in keys[first - 1:]]]
+        rows = [[(form["total"], first)] + [(cells.get(k, ""), 1) for k in keys[first - 1 :]]]
     if "tail" in f["flags"]:  # the Sichuan form's closing rows: not record fields
-        rows += [[(label, 2), (pr.rng.choice(texts), nc - 2)] for label, texts in
-                 (("评价结论", CONCLUSIONS), ("存在问题", PROBLEMS), ("改进措施", MEASURES))]
+        rows += [
+            [(label, 2), (pr.rng.choice(texts), nc - 2)]
+            for label, texts in (("评价结论", CONCLUSIONS), ("存在问题", PROBLEMS), ("改进措施", MEASURES))
+        ]
     if "fnote" in f["flags"]:
         rows.append([(FORM_NOTE, nc)])
     return rows

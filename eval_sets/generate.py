@@ -23,56 +23,147 @@ AMOUNTS = ("initial_budget", "annual_budget", "executed")
 
 # department -> (name, second implementing unit, projects as 名称：预期目标)
 DEPTS = {
-    "minhang-edu": ("上海市闵行区教育局", "上海市闵行区实验小学", [
-        "教师培训：完成全区教师分层分类培训，提升教师专业能力", "校园安全设施改造：更新中小学安防设施，保障师生安全",
-        "学生营养午餐补助：按标准发放营养午餐补助", "信息化教学设备更新：更新多媒体教学设备，推进智慧课堂建设",
-        "课后服务：开展义务教育阶段课后服务，减轻家长负担"]),
-    "xihu-health": ("杭州市西湖区卫生健康委员会", "杭州市西湖区疾病预防控制中心", [
-        "基本公共卫生服务：落实基本公共卫生服务项目，提高居民健康水平", "疫苗接种管理：做好免疫规划疫苗接种",
-        "家庭医生签约服务：推进家庭医生签约，重点人群签约率达标", "卫生监督执法：开展公共场所及医疗机构监督检查",
-        "健康教育宣传：开展健康知识宣传活动，提升居民健康素养"]),
-    "feixi-agri": ("肥西县农业农村局", "肥西县农业技术推广中心", [
-        "高标准农田建设：新建高标准农田，提升耕地质量和粮食产能", "农业技术推广：推广主推技术，开展农户培训",
-        "动物疫病防控：落实强制免疫，防止重大动物疫病发生", "农村人居环境整治：推进农村生活垃圾和污水治理",
-        "耕地地力保护补贴：按时足额发放耕地地力保护补贴"]),
-    "jiading-civil": ("上海市嘉定区民政局", "上海市嘉定区社会福利院", [
-        "养老服务补贴：为符合条件的老年人提供养老服务补贴", "社区助餐点建设：新建社区长者食堂和助餐点",
-        "困难群众救助：及时足额发放最低生活保障金和临时救助金", "社会组织培育：培育扶持社区社会组织",
-        "殡葬设施维护：维护公益性殡葬设施，保障基本殡葬需求"]),
-    "pujiang-culture": ("浦江县文化和广电旅游体育局", "浦江县图书馆", [
-        "公共文化进村：开展送戏下乡、送书下乡活动", "全民健身设施更新：更新村社区健身路径，方便群众就近健身",
-        "文物保护修缮：完成重点文物保护单位修缮，消除安全隐患", "图书馆免费开放：保障图书馆免费开放",
-        "旅游宣传推广：开展旅游宣传推介，提升本地旅游知名度"]),
+    "minhang-edu": (
+        "上海市闵行区教育局",
+        "上海市闵行区实验小学",
+        [
+            "教师培训：完成全区教师分层分类培训，提升教师专业能力",
+            "校园安全设施改造：更新中小学安防设施，保障师生安全",
+            "学生营养午餐补助：按标准发放营养午餐补助",
+            "信息化教学设备更新：更新多媒体教学设备，推进智慧课堂建设",
+            "课后服务：开展义务教育阶段课后服务，减轻家长负担",
+        ],
+    ),
+    "xihu-health": (
+        "杭州市西湖区卫生健康委员会",
+        "杭州市西湖区疾病预防控制中心",
+        [
+            "基本公共卫生服务：落实基本公共卫生服务项目，提高居民健康水平",
+            "疫苗接种管理：做好免疫规划疫苗接种",
+            "家庭医生签约服务：推进家庭医生签约，重点人群签约率达标",
+            "卫生监督执法：开展公共场所及医疗机构监督检查",
+            "健康教育宣传：开展健康知识宣传活动，提升居民健康素养",
+        ],
+    ),
+    "feixi-agri": (
+        "肥西县农业农村局",
+        "肥西县农业技术推广中心",
+        [
+            "高标准农田建设：新建高标准农田，提升耕地质量和粮食产能",
+            "农业技术推广：推广主推技术，开展农户培训",
+            "动物疫病防控：落实强制免疫，防止重大动物疫病发生",
+            "农村人居环境整治：推进农村生活垃圾和污水治理",
+            "耕地地力保护补贴：按时足额发放耕地地力保护补贴",
+        ],
+    ),
+    "jiading-civil": (
+        "上海市嘉定区民政局",
+        "上海市嘉定区社会福利院",
+        [
+            "养老服务补贴：为符合条件的老年人提供养老服务补贴",
+            "社区助餐点建设：新建社区长者食堂和助餐点",
+            "困难群众救助：及时足额发放最低生活保障金和临时救助金",
+            "社会组织培育：培育扶持社区社会组织",
+            "殡葬设施维护：维护公益性殡葬设施，保障基本殡葬需求",
+        ],
+    ),
+    "pujiang-culture": (
+        "浦江县文化和广电旅游体育局",
+        "浦江县图书馆",
+        [
+            "公共文化进村：开展送戏下乡、送书下乡活动",
+            "全民健身设施更新：更新村社区健身路径，方便群众就近健身",
+            "文物保护修缮：完成重点文物保护单位修缮，消除安全隐患",
+            "图书馆免费开放：保障图书馆免费开放",
+            "旅游宣传推广：开展旅游宣传推介，提升本地旅游知名度",
+        ],
+    ),
 }
-ACTUALS = ["已按计划完成年度目标", "基本完成预期目标，个别指标未达到年度目标值",
-           "项目按期实施完毕，资金使用规范，达到预期效果", "受疫情影响部分工作延期，其余按计划完成"]
-NOTES = ["受疫情影响部分活动延期，下一年度加强进度管理", "采购流程较长导致进度滞后，下一年度提前谋划",
-         "宣传覆盖面不足，将拓展线上宣传渠道", "调查样本偏少，下一年度扩大调查范围"]
+ACTUALS = [
+    "已按计划完成年度目标",
+    "基本完成预期目标，个别指标未达到年度目标值",
+    "项目按期实施完毕，资金使用规范，达到预期效果",
+    "受疫情影响部分工作延期，其余按计划完成",
+]
+NOTES = [
+    "受疫情影响部分活动延期，下一年度加强进度管理",
+    "采购流程较长导致进度滞后，下一年度提前谋划",
+    "宣传覆盖面不足，将拓展线上宣传渠道",
+    "调查样本偏少，下一年度扩大调查范围",
+]
 
 OUT2 = ["数量指标", "质量指标", "时效指标", "成本指标"]
 BEN2 = ["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"]
 LEVEL1 = {**dict.fromkeys(OUT2, "产出指标"), **dict.fromkeys(BEN2, "效益指标"), "服务对象满意度指标": "满意度指标"}
 # 三级指标, 年度指标值, 实际完成值 when met, 实际完成值 when missed
-POOL = {k: [tuple(e.split()) for e in v] for k, v in {
-    "数量指标": ["培训人次 ≥150 162 138", "开展活动场次 ≥6场 8场 5场", "覆盖单位数 12个 12个 10个",
-             "计划完成率 100% 100% 92%", "受益人数 ≥500人 536人 471人"],
-    "质量指标": ["验收合格率 100% 100% 96%", "资金使用合规率 100% 100% 98%", "培训合格率 ≥90% 93% 86%",
-             "数据准确率 ≥98% 99% 95%", "档案资料完整性 完整 完整 基本完整"],
-    "时效指标": ["项目完成及时性 及时 及时 基本及时", "资金拨付及时率 100% 100% 90%", "按期完成率 ≥95% 100% 88%",
-             "问题整改及时率 100% 100% 85%", "信息报送及时性 及时 及时 较及时"],
-    "成本指标": ["成本控制率 ≤100% 98% 103%", "人均培训成本 ≤800元 760元 845元", "预算执行偏差率 ≤5% 3% 8%",
-             "单位面积造价 ≤120元/㎡ 115元/㎡ 126元/㎡", "采购节约率 ≥3% 4.5% 2%"],
-    "经济效益指标": ["带动农户增收 ≥5% 6.2% 3.1%", "节约运行成本 ≥10万元 12万元 7万元", "产值增长率 ≥3% 4% 1.5%",
-               "带动社会投资 ≥50万元 64万元 38万元", "降低群众支出 有所降低 有所降低 未明显降低"],
-    "社会效益指标": ["政策知晓率 ≥85% 88% 79%", "服务覆盖率 提高 提高 基本持平", "安全事故发生数 0 0 1",
-               "群众办事便利度 明显提升 明显提升 有所提升", "社会关注度 提高 提高 一般"],
-    "生态效益指标": ["废弃物无害化处理率 ≥95% 96% 91%", "节能减排 达标 达标 基本达标", "绿化覆盖率 ≥35% 36% 32%",
-               "环境投诉数 ≤2起 1起 4起", "农药使用量 零增长 零增长 略有增长"],
-    "可持续影响指标": ["长效管理制度健全性 健全 健全 基本健全", "信息共享机制 完善 完善 基本完善",
-                "设施持续使用年限 ≥5年 5年 4年", "沟通机制健全性 健全 健全 基本健全", "队伍稳定性 稳定 稳定 基本稳定"],
-    "服务对象满意度指标": ["服务对象满意度 ≥90% 93% 86%", "群众满意度 ≥85% 88% 82%", "参训人员满意度 ≥90% 95% 87%",
-                  "社会公众满意度 ≥80% 85% 78%", "受益对象满意度 ≥90% 91% 84%"],
-}.items()}
+POOL = {
+    k: [tuple(e.split()) for e in v]
+    for k, v in {
+        "数量指标": [
+            "培训人次 ≥150 162 138",
+            "开展活动场次 ≥6场 8场 5场",
+            "覆盖单位数 12个 12个 10个",
+            "计划完成率 100% 100% 92%",
+            "受益人数 ≥500人 536人 471人",
+        ],
+        "质量指标": [
+            "验收合格率 100% 100% 96%",
+            "资金使用合规率 100% 100% 98%",
+            "培训合格率 ≥90% 93% 86%",
+            "数据准确率 ≥98% 99% 95%",
+            "档案资料完整性 完整 完整 基本完整",
+        ],
+        "时效指标": [
+            "项目完成及时性 及时 及时 基本及时",
+            "资金拨付及时率 100% 100% 90%",
+            "按期完成率 ≥95% 100% 88%",
+            "问题整改及时率 100% 100% 85%",
+            "信息报送及时性 及时 及时 较及时",
+        ],
+        "成本指标": [
+            "成本控制率 ≤100% 98% 103%",
+            "人均培训成本 ≤800元 760元 845元",
+            "预算执行偏差率 ≤5% 3% 8%",
+            "单位面积造价 ≤120元/㎡ 115元/㎡ 126元/㎡",
+            "采购节约率 ≥3% 4.5% 2%",
+        ],
+        "经济效益指标": [
+            "带动农户增收 ≥5% 6.2% 3.1%",
+            "节约运行成本 ≥10万元 12万元 7万元",
+            "产值增长率 ≥3% 4% 1.5%",
+            "带动社会投资 ≥50万元 64万元 38万元",
+            "降低群众支出 有所降低 有所降低 未明显降低",
+        ],
+        "社会效益指标": [
+            "政策知晓率 ≥85% 88% 79%",
+            "服务覆盖率 提高 提高 基本持平",
+            "安全事故发生数 0 0 1",
+            "群众办事便利度 明显提升 明显提升 有所提升",
+            "社会关注度 提高 提高 一般",
+        ],
+        "生态效益指标": [
+            "废弃物无害化处理率 ≥95% 96% 91%",
+            "节能减排 达标 达标 基本达标",
+            "绿化覆盖率 ≥35% 36% 32%",
+            "环境投诉数 ≤2起 1起 4起",
+            "农药使用量 零增长 零增长 略有增长",
+        ],
+        "可持续影响指标": [
+            "长效管理制度健全性 健全 健全 基本健全",
+            "信息共享机制 完善 完善 基本完善",
+            "设施持续使用年限 ≥5年 5年 4年",
+            "沟通机制健全性 健全 健全 基本健全",
+            "队伍稳定性 稳定 稳定 基本稳定",
+        ],
+        "服务对象满意度指标": [
+            "服务对象满意度 ≥90% 93% 86%",
+            "群众满意度 ≥85% 88% 82%",
+            "参训人员满意度 ≥90% 95% 87%",
+            "社会公众满意度 ≥80% 85% 78%",
+            "受益对象满意度 ≥90% 91% 84%",
+        ],
+    }.items()
+}
 
 # One file per line.  grid = 绩效指标 label column, columns spanned by 三级指标, 偏差原因 column;
 # fund = weight of the 年度资金总额 row (100: corpus style, 10: funds worth 10 of the 100 points);
@@ -100,10 +191,20 @@ long-tables   minhang-edu-2019      rows2  111 万元 100 long                  
 def parse_files(text):
     for line in text.strip().splitlines():
         set_name, stem, title, grid, unit, fund, flags, tables, *probs = line.split()
-        yield {"set": set_name, "stem": stem, "dept": stem[:-5], "year": int(stem[-4:]), "file": f"{stem}.docx",
-               "title": title, "grid": tuple(map(int, grid)), "unit": unit, "fund_w": int(fund),
-               "flags": flags.split(","), "tables": int(tables),
-               "problems": {int(k): v.split("+") for k, v in (p.split(":") for p in probs)}}
+        yield {
+            "set": set_name,
+            "stem": stem,
+            "dept": stem[:-5],
+            "year": int(stem[-4:]),
+            "file": f"{stem}.docx",
+            "title": title,
+            "grid": tuple(map(int, grid)),
+            "unit": unit,
+            "fund_w": int(fund),
+            "flags": flags.split(","),
+            "tables": int(tables),
+            "problems": {int(k): v.split("+") for k, v in (p.split(":") for p in probs)},
+        }
 
 
 def dec(x):
@@ -141,23 +242,37 @@ def gen_indicators(rng, n, weight_sum, tax, has_note):
         for name, target, ok, bad in rng.sample(POOL[l2], c):
             w = 5 * units[len(inds)]
             met = rng.random() < 0.7
-            inds.append({"level1": LEVEL1[l2], "level2": l2, "name": name, "target": target,
-                         "actual": ok if met else bad, "weight": w, "score": w if met else w - rng.randint(1, 3),
-                         "note": None if met or not has_note else rng.choice(NOTES)})
+            inds.append(
+                {
+                    "level1": LEVEL1[l2],
+                    "level2": l2,
+                    "name": name,
+                    "target": target,
+                    "actual": ok if met else bad,
+                    "weight": w,
+                    "score": w if met else w - rng.randint(1, 3),
+                    "note": None if met or not has_note else rng.choice(NOTES),
+                }
+            )
     return inds
 
 
 def gen_funds(rng, unit, carry):
     lo, hi = (500, 300000) if unit == "万元" else (5_000_000, 3_000_000_000)  # cents
     total = rng.randint(lo, hi)
-    annual = {"carryover": round(total * rng.uniform(0.05, 0.3)) if carry else 0,
-              "other": round(total * rng.uniform(0.03, 0.15)) if carry and rng.random() < 0.6 else 0}
+    annual = {
+        "carryover": round(total * rng.uniform(0.05, 0.3)) if carry else 0,
+        "other": round(total * rng.uniform(0.03, 0.15)) if carry and rng.random() < 0.6 else 0,
+    }
     annual["current_appropriation"] = total - annual["carryover"] - annual["other"]
     cols = {}
     for k, a in annual.items():
         if a:
-            cols[k] = [a if rng.random() < 0.6 else round(a * rng.uniform(0.85, 1)), a,
-                       a if rng.random() < 0.5 else round(a * rng.uniform(0.85, 1))]
+            cols[k] = [
+                a if rng.random() < 0.6 else round(a * rng.uniform(0.85, 1)),
+                a,
+                a if rng.random() < 0.5 else round(a * rng.uniform(0.85, 1)),
+            ]
     cols["total"] = [sum(v[j] for v in cols.values()) for j in range(3)]
     return cols
 
@@ -183,8 +298,12 @@ def make_table(rng, f, t_no, project, probs):
     if "dup" in probs:  # a row pasted twice, as happens when tables are assembled from templates
         i, j = sorted(rng.sample(range(len(inds)), 2))
         inds[j]["name"] = inds[i]["name"]
-        exp.append(issue([f"indicators[{j}].name", f"indicators[{i}].name", f"indicators[{j}]",
-                          f"indicators[{i}]"], ["duplicate_indicator"]))
+        exp.append(
+            issue(
+                [f"indicators[{j}].name", f"indicators[{i}].name", f"indicators[{j}]", f"indicators[{i}]"],
+                ["duplicate_indicator"],
+            )
+        )
     if "over" in probs:  # a score typed above its weight
         i, j = rng.sample(range(len(inds)), 2)
         inds[i]["score"] = inds[i]["weight"] + 2
@@ -236,11 +355,22 @@ def make_table(rng, f, t_no, project, probs):
         exp.append(issue(["implementing_unit"], ["missing_value"]))
     project, aim = project.split("：")
     goal = aim if rng.random() < 0.5 else f"1、{aim}；\n2、严格执行项目资金管理办法，确保资金使用规范。"
-    rec = {"source": {"file": f["file"], "table": t_no}, "year": f["year"], "project_name": project,
-           "department": dname, "implementing_unit": unit_name, "amount_unit": unit,
-           "goal_expected": goal, "goal_actual": rng.choice(ACTUALS), "total_weight": 100,
-           "total_score": num(total_score), "funds": funds, "indicators": inds,
-           "expected_issues": exp, "schema": "perf-self-eval/1"}
+    rec = {
+        "source": {"file": f["file"], "table": t_no},
+        "year": f["year"],
+        "project_name": project,
+        "department": dname,
+        "implementing_unit": unit_name,
+        "amount_unit": unit,
+        "goal_expected": goal,
+        "goal_actual": rng.choice(ACTUALS),
+        "total_weight": 100,
+        "total_score": num(total_score),
+        "funds": funds,
+        "indicators": inds,
+        "expected_issues": exp,
+        "schema": "perf-self-eval/1",
+    }
     return rec, shown
 
 
@@ -256,28 +386,49 @@ def build_rows(rec, shown, f, rng):
         rows.append([(TITLE + ("\n" if title == "cell1" else "") + yr, nc)])
     rows.append([("项目名称", 2), (rec["project_name"], nc - 2)])
     v = (nc - 3) // 2
-    rows.append([("主管部门", 2), (shown.get("department", rec["department"]), v), ("实施单位", 1),
-                 (rec["implementing_unit"] or "", nc - 3 - v)])
+    rows.append(
+        [
+            ("主管部门", 2),
+            (shown.get("department", rec["department"]), v),
+            ("实施单位", 1),
+            (rec["implementing_unit"] or "", nc - 3 - v),
+        ]
+    )
     top = len(rows)
     label = f"项目资金\n（{unit}）" if nl or rng.random() < 0.5 else f"项目资金（{unit}）"
     heads = "年初预算数 全年预算数 全年执行数 分值 执行率 得分".split()
     rows.append([(label, 1), ("", nc - 7)] + [(h, 1) for h in heads])
-    names = ("年度资金总额", "其中：本年财政拨款" if "benian" in flags else "其中：当年财政拨款",
-             "      上年结转资金", "  其他资金")
+    names = (
+        "年度资金总额",
+        "其中：本年财政拨款" if "benian" in flags else "其中：当年财政拨款",
+        "      上年结转资金",
+        "  其他资金",
+    )
     for k, name in zip(FUND_ROWS, names, strict=True):
         r = rec["funds"][k]
-        money = [blank if r[a] is None else f"{r[a]:,.2f}" if "comma" in flags else f"{r[a]:.2f}"
-                 for a in AMOUNTS]
+        money = [blank if r[a] is None else f"{r[a]:,.2f}" if "comma" in flags else f"{r[a]:.2f}" for a in AMOUNTS]
         tail = [txt(r["weight"]) or "—", r["execution_rate"] or blank, txt(r["score"]) or "—"]
         rows.append([("", 1), (name, nc - 7)] + [(c, 1) for c in money + tail])
     merges.append((top, len(rows) - 1, 0))
     g1 = (nc - 1) // 2
-    rows += [[("年度总体目标", 1), ("预期目标", g1), ("实际完成情况", nc - 1 - g1)],
-             [("", 1), (rec["goal_expected"], g1), (rec["goal_actual"], nc - 1 - g1)]]
+    rows += [
+        [("年度总体目标", 1), ("预期目标", g1), ("实际完成情况", nc - 1 - g1)],
+        [("", 1), (rec["goal_expected"], g1), (rec["goal_actual"], nc - 1 - g1)],
+    ]
     merges.append((len(rows) - 2, len(rows) - 1, 0))
-    head = [("绩\n效\n指\n标" if nl else "绩效指标", 1)] * lab + [
-        ("一级指标", 1), ("二级指标", 1), ("三级指标", name_span), ("年度\n指标值" if nl else "年度指标值", 1),
-        ("实际\n完成值" if nl else "实际完成值", 1), ("分值", 1), ("得分", 1)] + [("偏差原因分析及改进措施", 1)] * note
+    head = (
+        [("绩\n效\n指\n标" if nl else "绩效指标", 1)] * lab
+        + [
+            ("一级指标", 1),
+            ("二级指标", 1),
+            ("三级指标", name_span),
+            ("年度\n指标值" if nl else "年度指标值", 1),
+            ("实际\n完成值" if nl else "实际完成值", 1),
+            ("分值", 1),
+            ("得分", 1),
+        ]
+        + [("偏差原因分析及改进措施", 1)] * note
+    )
     top = len(rows)
     rows.append(head)
     keys = [(shown["level1"].get(i, d["level1"]), d["level2"]) for i, d in enumerate(rec["indicators"])]
@@ -290,14 +441,24 @@ def build_rows(rec, shown, f, rng):
     for i, d in enumerate(rec["indicators"]):
         new1, new2 = i == 0 or keys[i][0] != keys[i - 1][0], i == 0 or keys[i] != keys[i - 1]
         l2 = d["level2"][:-2] + "\n指标" if nl and len(d["level2"]) > 4 else d["level2"]
-        rows.append([("", 1)] * lab + [
-            (keys[i][0] if new1 else "", 1), (l2 if new2 else "", 1), (d["name"], name_span),
-            (d["target"], 1), (d["actual"], 1), (txt(d["weight"]), 1),
-            (shown["score"].get(i, txt(d["score"])), 1)] + [(d["note"] or "", 1)] * note)
+        rows.append(
+            [("", 1)] * lab
+            + [
+                (keys[i][0] if new1 else "", 1),
+                (l2 if new2 else "", 1),
+                (d["name"], name_span),
+                (d["target"], 1),
+                (d["actual"], 1),
+                (txt(d["weight"]), 1),
+                (shown["score"].get(i, txt(d["score"])), 1),
+            ]
+            + [(d["note"] or "", 1)] * note
+        )
     if lab:
         merges.append((top, len(rows) - 1, 0))
-    rows.append([("总分", nc - 2 - note), (txt(rec["total_weight"]), 1), (txt(rec["total_score"]), 1)]
-                + [("", 1)] * note)
+    rows.append(
+        [("总分", nc - 2 - note), (txt(rec["total_weight"]), 1), (txt(rec["total_score"]), 1)] + [("", 1)] * note
+    )
     return rows, merges, nc
 
 
@@ -329,8 +490,7 @@ def save(doc, path):
     doc.save(buf)
     with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(path, "w") as zout:
         for info in zin.infolist():
-            zout.writestr(zipfile.ZipInfo(info.filename, (2024, 6, 1, 0, 0, 0)), zin.read(info),
-                          zipfile.ZIP_DEFLATED)
+            zout.writestr(zipfile.ZipInfo(info.filename, (2024, 6, 1, 0, 0, 0)), zin.read(info), zipfile.ZIP_DEFLATED)
 
 
 def write_file(f, folder):
@@ -358,8 +518,12 @@ def write_bad(folder):
     (folder / "empty.docx").write_bytes(b"")
     doc = Document()
     centered(doc, "部门整体支出绩效自评报告")
-    for line in ("一、部门基本情况", "本部门主要职责是负责全区教育事业的统筹规划和管理。",
-                 "二、绩效目标完成情况", "全年各项工作任务基本完成，详见项目支出绩效自评表（另附）。"):
+    for line in (
+        "一、部门基本情况",
+        "本部门主要职责是负责全区教育事业的统筹规划和管理。",
+        "二、绩效目标完成情况",
+        "全年各项工作任务基本完成，详见项目支出绩效自评表（另附）。",
+    ):
         doc.add_paragraph(line)
     save(doc, folder / "no-table.docx")
     good = (folder / "no-table.docx").read_bytes()
@@ -369,8 +533,12 @@ def write_bad(folder):
     centered(doc, "项目组人员名单")
     t = doc.add_table(rows=0, cols=4)
     t.style = "Table Grid"
-    for row in (("序号", "姓名", "职务", "联系电话"), ("1", "张伟", "科长", "021-64120001"),
-                ("2", "李娜", "副科长", "021-64120002"), ("3", "王磊", "科员", "021-64120003")):
+    for row in (
+        ("序号", "姓名", "职务", "联系电话"),
+        ("1", "张伟", "科长", "021-64120001"),
+        ("2", "李娜", "副科长", "021-64120002"),
+        ("3", "王磊", "科员", "021-64120003"),
+    ):
         for cell, text in zip(t.add_row().cells, row, strict=True):
             cell.text = text
     save(doc, folder / "unknown-layout.docx")
@@ -393,8 +561,10 @@ def write_sets(sets: dict[str, list[dict]]) -> None:
     for name, records in sets.items():
         write_gold(OUT / name / "gold.jsonl", records)
         planted = sum(bool(r["expected_issues"]) for r in records)
-        print(f"{name}: {len({r['source']['file'] for r in records})} files, {len(records)} tables, "
-              f"{planted} with planted problems")
+        print(
+            f"{name}: {len({r['source']['file'] for r in records})} files, {len(records)} tables, "
+            f"{planted} with planted problems"
+        )
 
 
 def main():

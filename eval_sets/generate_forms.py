@@ -78,18 +78,27 @@ def report_intro(doc, f: dict, records: list[dict]) -> None:
     self-evaluation table), then the tables."""
     dname = DEPTS[f["dept"]][0]
     centered(doc, f"{dname}{f['year']}年度项目支出绩效自评报告")
-    for line in ("一、基本情况", f"{f['year']}年度我单位共对{len(records)}个项目开展绩效自评，自评结果如下。",
-                 "二、项目资金情况"):
+    for line in (
+        "一、基本情况",
+        f"{f['year']}年度我单位共对{len(records)}个项目开展绩效自评，自评结果如下。",
+        "二、项目资金情况",
+    ):
         doc.add_paragraph(line)
     t = doc.add_table(rows=1, cols=5)
     t.style = "Table Grid"
-    for cell, text in zip(t.rows[0].cells, ("序号", "项目名称", "预算数（万元）", "执行数（万元）", "自评得分"),
-                          strict=True):
+    for cell, text in zip(
+        t.rows[0].cells, ("序号", "项目名称", "预算数（万元）", "执行数（万元）", "自评得分"), strict=True
+    ):
         cell.text = text
     for k, rec in enumerate(records, 1):
         total = rec["funds"]["total"]
-        row = (str(k), rec["project_name"], f"{total['annual_budget']:.2f}", f"{total['executed']:.2f}",
-               str(rec["total_score"]))
+        row = (
+            str(k),
+            rec["project_name"],
+            f"{total['annual_budget']:.2f}",
+            f"{total['executed']:.2f}",
+            str(rec["total_score"]),
+        )
         for cell, text in zip(t.add_row().cells, row, strict=True):
             cell.text = text
     for line in ("三、绩效目标完成情况", "各项目绩效自评表附后。"):

@@ -98,8 +98,14 @@ def _find(page: pdfium.PdfPage, word: str) -> list[tuple[float, float, float, fl
         while (hit := search.get_next()) is not None:
             first, count = hit
             rects = [text.get_charbox(i) for i in range(first, first + count)]
-            boxes.append((min(r[0] for r in rects), height - max(r[3] for r in rects),
-                          max(r[2] for r in rects), height - min(r[1] for r in rects)))
+            boxes.append(
+                (
+                    min(r[0] for r in rects),
+                    height - max(r[3] for r in rects),
+                    max(r[2] for r in rects),
+                    height - min(r[1] for r in rects),
+                )
+            )
     finally:
         text.close()
     return boxes
@@ -112,8 +118,13 @@ def _seal(size: int, ink: tuple[int, int, int], rng: random.Random) -> Image.Ima
     ring = max(3, size // 28)
     draw.ellipse((ring, ring, size - ring, size - ring), outline=255, width=ring)
     c, r = size / 2, size * 0.13
-    star = [(c + (r if k % 2 == 0 else r * 0.4) * math.sin(k * math.pi / 5),
-             c - (r if k % 2 == 0 else r * 0.4) * math.cos(k * math.pi / 5)) for k in range(10)]
+    star = [
+        (
+            c + (r if k % 2 == 0 else r * 0.4) * math.sin(k * math.pi / 5),
+            c - (r if k % 2 == 0 else r * 0.4) * math.cos(k * math.pi / 5),
+        )
+        for k in range(10)
+    ]
     draw.polygon(star, fill=255)
     font = ImageFont.truetype(str(SEAL_FONT), max(10, size // 9))
     name = "松江区人力资源和社会保障局财务专用章"
@@ -142,7 +153,7 @@ def _stamp(img: np.ndarray, seal: Image.Image, x: float, y: float) -> None:
     ax1, ay1 = min(img.shape[1], x0 + s), min(img.shape[0], y0 + s)
     if ax1 <= ax0 or ay1 <= ay0:
         return
-    part = rgba[ay0 - y0:ay1 - y0, ax0 - x0:ax1 - x0]
+    part = rgba[ay0 - y0 : ay1 - y0, ax0 - x0 : ax1 - x0]
     tint = 1 - part[..., 3:] * (1 - part[..., :3])
     img[ay0:ay1, ax0:ax1] = img[ay0:ay1, ax0:ax1] * tint
 
@@ -166,7 +177,7 @@ def _light(img: np.ndarray, rng: random.Random) -> np.ndarray:
     h, w = img.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
     a = rng.uniform(0, 2 * math.pi)
-    ramp = (np.cos(a) * xx / w + np.sin(a) * yy / h)
+    ramp = np.cos(a) * xx / w + np.sin(a) * yy / h
     ramp = (ramp - ramp.min()) / (np.ptp(ramp) or 1)
     cx, cy = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h
     spot = np.exp(-(((xx - cx) / w) ** 2 + ((yy - cy) / h) ** 2) * 4)
@@ -181,7 +192,7 @@ def _warp(img: np.ndarray, look: Look, rng: random.Random) -> np.ndarray:
     border = int(0.04 * max(h, w)) if look.photo else 0
     canvas = np.empty((h + 2 * border, w + 2 * border, 3))
     canvas[:] = desk if look.photo else 255
-    canvas[border:border + h, border:border + w] = img
+    canvas[border : border + h, border : border + w] = img
     H, W = canvas.shape[:2]
     src = np.float32([[border, border], [border + w, border], [border + w, border + h], [border, border + h]])
     move = 0.025 if look.photo else 0.0
@@ -191,18 +202,29 @@ def _warp(img: np.ndarray, look: Look, rng: random.Random) -> np.ndarray:
     rot = np.float32([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
     dst = (dst - centre) @ rot.T + centre
     m = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
-    out = cv2.warpPerspective(canvas, m, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                              borderValue=tuple(float(v) for v in (desk if look.photo else [255] * 3)))
+    out = cv2.warpPerspective(
+        canvas,
+        m,
+        (W, H),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=tuple(float(v) for v in (desk if look.photo else [255] * 3)),
+    )
     if look.curl:
         # The spine side (left or right) bends: rows sag by up to 1.2% of the height near it, columns squeeze.
         yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
         side = rng.choice((0, 1))
         t = (xx / W) if side else (1 - xx / W)
         bend = np.clip(t - 0.55, 0, None) / 0.45
-        sag = rng.uniform(0.008, 0.012) * H * bend ** 2
-        squeeze = 0.015 * W * bend ** 3 * (1 if side else -1)
-        out = cv2.remap(out.astype(np.float32), xx + squeeze, yy - sag * (yy / H - 0.5) * 2, cv2.INTER_LINEAR,
-                        borderMode=cv2.BORDER_REPLICATE)
+        sag = rng.uniform(0.008, 0.012) * H * bend**2
+        squeeze = 0.015 * W * bend**3 * (1 if side else -1)
+        out = cv2.remap(
+            out.astype(np.float32),
+            xx + squeeze,
+            yy - sag * (yy / H - 0.5) * 2,
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
     return out
 
 
@@ -227,8 +249,12 @@ def degrade(page: pdfium.PdfPage, look: Look, turn: int, rng: random.Random) -> 
 
 def _gold(source: Source) -> list[str]:
     lines = (OUT / source.set / "gold.jsonl").read_text(encoding="utf-8").splitlines()
-    return [ln for ln in lines if Path(json.loads(ln)["source"]["file"]).stem == source.stem
-            and json.loads(ln)["source"]["table"] <= source.tables]
+    return [
+        ln
+        for ln in lines
+        if Path(json.loads(ln)["source"]["file"]).stem == source.stem
+        and json.loads(ln)["source"]["table"] <= source.tables
+    ]
 
 
 def _pages(source: Source, look: Look, name: str) -> list[Image.Image]:
@@ -248,8 +274,9 @@ def _write_exif(folder: Path, pages: list[Image.Image], rng: random.Random) -> N
         orientation, turn = rng.choice(((3, 180), (6, 90), (8, 270)))
         exif = Image.Exif()
         exif[0x0112] = orientation
-        img.rotate(turn, expand=True).save(folder / f"page-{k:02d}.jpg", quality=QUALITY, exif=exif,
-                                           dpi=(LOOKS["exif"].dpi,) * 2)
+        img.rotate(turn, expand=True).save(
+            folder / f"page-{k:02d}.jpg", quality=QUALITY, exif=exif, dpi=(LOOKS["exif"].dpi,) * 2
+        )
 
 
 def make(name: str) -> list[str]:
@@ -266,8 +293,16 @@ def make(name: str) -> list[str]:
             out = folder / source.stem
         else:
             out = folder / f"{source.stem}-scan.pdf"
-            pages[0].save(out, save_all=True, append_images=pages[1:], resolution=look.dpi, quality=QUALITY,
-                          title=source.stem, creationDate=PINNED.timetuple(), modDate=PINNED.timetuple())
+            pages[0].save(
+                out,
+                save_all=True,
+                append_images=pages[1:],
+                resolution=look.dpi,
+                quality=QUALITY,
+                title=source.stem,
+                creationDate=PINNED.timetuple(),
+                modDate=PINNED.timetuple(),
+            )
         gold += _gold(source)
         size = sum(f.stat().st_size for f in ([out] if out.is_file() else out.iterdir()))
         report.append(f"{out.name}: {len(pages)} pages, {source.tables} tables, {size // 1024} KB")

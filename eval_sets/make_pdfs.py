@@ -32,8 +32,20 @@ from generate import SEED
 from PIL import Image, ImageFilter
 
 OUT = Path(__file__).resolve().parent
-SETS = ("inside-title", "title-above", "alt-grid", "long-tables", "forms-split-columns", "forms-column-sets",
-        "forms-sichuan", "forms-debris", "forms-labels", "forms-unfilled", "forms-transfer", "forms-report")
+SETS = (
+    "inside-title",
+    "title-above",
+    "alt-grid",
+    "long-tables",
+    "forms-split-columns",
+    "forms-column-sets",
+    "forms-sichuan",
+    "forms-debris",
+    "forms-labels",
+    "forms-unfilled",
+    "forms-transfer",
+    "forms-report",
+)
 # a table starts with its name and department rows (项目名称; 中央主管部门 where a wrapped 转移支付（项目）名称 is
 # split in the text layer; not a report's budget summary, 序号 | 项目名称 …) and ends with its total row (总分, 合计,
 # or the misprint 分总)
@@ -44,14 +56,19 @@ QUALITY = 75
 PINNED = datetime(2024, 6, 1, tzinfo=timezone.utc)
 # only the fonts the PDFs were made with (DejaVu, Noto Sans CJK, LibreOffice's OpenSymbol), with the system's rules:
 # another CJK font on the machine (fonts-wqy-zenhei) would otherwise win the fallback and change every PDF
-FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/opentype/noto",
-             "/usr/share/fonts/truetype/libreoffice")
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/truetype/libreoffice",
+)
 
 
 def fonts_conf(cache: Path) -> str:
     dirs = "".join(f"<dir>{d}</dir>" for d in FONT_DIRS)
-    return (f'<?xml version="1.0"?><fontconfig>{dirs}<cachedir>{cache}</cachedir>'
-            '<include ignore_missing="yes">/etc/fonts/conf.d</include></fontconfig>')
+    return (
+        f'<?xml version="1.0"?><fontconfig>{dirs}<cachedir>{cache}</cachedir>'
+        '<include ignore_missing="yes">/etc/fonts/conf.d</include></fontconfig>'
+    )
 
 
 def docx_to_pdfs(docxs: list[Path], profile: Path) -> None:
@@ -61,9 +78,21 @@ def docx_to_pdfs(docxs: list[Path], profile: Path) -> None:
         docx.with_suffix(".pdf").unlink(missing_ok=True)
     fonts = profile.with_suffix(".fonts.conf")
     fonts.write_text(fonts_conf(profile.with_suffix(".fontcache")), encoding="utf-8")
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(docxs[0].parent), *map(str, docxs)], check=True, capture_output=True,
-                   env=os.environ | {"FONTCONFIG_FILE": str(fonts)})
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(docxs[0].parent),
+            *map(str, docxs),
+        ],
+        check=True,
+        capture_output=True,
+        env=os.environ | {"FONTCONFIG_FILE": str(fonts)},
+    )
     for docx in docxs:
         pdf = docx.with_suffix(".pdf")
         if not pdf.exists():
@@ -75,8 +104,9 @@ def pin_pdf(pdf: Path, file_id: bytes) -> None:
     """Replace the run-dependent creation date and the trailer's /ID and /DocChecksum with fixed values of the
     same length, so the xref offsets stay valid."""
     head, sep, trailer = pdf.read_bytes().rpartition(b"trailer")
-    head, n_date = re.subn(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:" + PINNED.strftime("%Y%m%d%H%M%S").encode(),
-                           head)
+    head, n_date = re.subn(
+        rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:" + PINNED.strftime("%Y%m%d%H%M%S").encode(), head
+    )
     trailer, n_id = re.subn(rb"[0-9A-F]{32}", file_id, trailer)
     if (n_date, n_id) != (1, 3):
         raise SystemExit(f"{pdf}: unexpected trailer ({n_date} dates, {n_id} ids); cannot pin it")
@@ -106,8 +136,16 @@ def pdf_to_scan(pdf: Path) -> Path:
     finally:
         doc.close()
     out = pdf.with_name(f"{pdf.stem}-scan.pdf")
-    pages[0].save(out, save_all=True, append_images=pages[1:], resolution=DPI, quality=QUALITY, title=pdf.stem,
-                  creationDate=PINNED.timetuple(), modDate=PINNED.timetuple())
+    pages[0].save(
+        out,
+        save_all=True,
+        append_images=pages[1:],
+        resolution=DPI,
+        quality=QUALITY,
+        title=pdf.stem,
+        creationDate=PINNED.timetuple(),
+        modDate=PINNED.timetuple(),
+    )
     return out
 
 
@@ -135,14 +173,18 @@ def check(pdf: Path, scan: Path, names: list[str]) -> str:
         n_scan = len(doc.pages)
     missing = [n for n in names if re.sub(r"\s", "", n) not in text]
     if missing or scan_chars or n_scan != n_pages:
-        raise SystemExit(f"{pdf.stem}: missing from text layer {missing}, {scan_chars} chars in the scan, "
-                         f"{n_scan} scan pages for {n_pages}")
+        raise SystemExit(
+            f"{pdf.stem}: missing from text layer {missing}, {scan_chars} chars in the scan, "
+            f"{n_scan} scan pages for {n_pages}"
+        )
     spans = table_pages(pdf)
     if len(spans) != len(names) or any(b == 0 for _, b in spans):
         raise SystemExit(f"{pdf.stem}: found table spans {spans} for {len(names)} tables")
     over = [f"{i} (p{a}–{b})" for i, (a, b) in enumerate(spans, 1) if b > a]
-    return (f"{pdf.stem}: {n_pages} pages, {pdf.stat().st_size // 1024} KB + scan {scan.stat().st_size // 1024} KB; "
-            f"over a page break: {', '.join(over) or 'none'}")
+    return (
+        f"{pdf.stem}: {n_pages} pages, {pdf.stat().st_size // 1024} KB + scan {scan.stat().st_size // 1024} KB; "
+        f"over a page break: {', '.join(over) or 'none'}"
+    )
 
 
 def make_set(name: str, profile: Path) -> list[str]:

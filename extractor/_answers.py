@@ -49,7 +49,17 @@ def with_answers(record: Record, actions: Sequence[ActionRow]) -> Record:
             # An answer on a group's item names the one field it set (funds.current_appropriation.executed).
             issue.value = _value(record, a["field"] if a is not None else issue.field)
     for (code, field), a in last.items():  # answered, and the check no longer fires: gone from the stored record
-        record.issues.append(Issue(code=code, field=field, severity="warning", message=a["message"] or "",
-                                   original=a["old_value"], resolved=True, value=_value(record, a["field"]),
-                                   resolved_by=a["who"], resolved_at=a["at"]))
+        record.issues.append(
+            Issue(
+                code=code,
+                field=field,
+                severity="warning",
+                message=a["message"] or "",
+                original=a["old_value"],
+                resolved=True,
+                value=_value(record, a["field"]),
+                resolved_by=a["who"],
+                resolved_at=a["at"],
+            )
+        )
     return record

@@ -110,8 +110,15 @@ def iter_files(paths: Iterable[Path], follow_links: bool = False, pages_as_docum
 
 
 class _Run:
-    def __init__(self, store: Store, extractor: Extractor, summary: RunSummary,
-                 on_file: Callable[[FileOutcome], None] | None, limits: Limits, root: Path | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        extractor: Extractor,
+        summary: RunSummary,
+        on_file: Callable[[FileOutcome], None] | None,
+        limits: Limits,
+        root: Path | None,
+    ) -> None:
         self.store, self.extractor, self.summary, self.on_file = store, extractor, summary, on_file
         self.limits, self.root = limits, root
         # Content being read in this run: the (key, name) of later files with the same content, stored as its aliases.
@@ -127,8 +134,15 @@ class _Run:
         for path in files:
             name = relative_name(path, self.root)
             if isinstance(path, OutsideLink):
-                self.emit(FileOutcome(name, "failed", None, reason=f"a link out of the folder (to "
-                                      f"{printable(str(path.resolve()))}): not followed without --follow-links"))
+                self.emit(
+                    FileOutcome(
+                        name,
+                        "failed",
+                        None,
+                        reason=f"a link out of the folder (to "
+                        f"{printable(str(path.resolve()))}): not followed without --follow-links",
+                    )
+                )
                 continue
             key = printable(str(path.resolve()))
             try:
@@ -163,8 +177,17 @@ class _Run:
         return False
 
     def save(self, task: Task, result: FileResult) -> None:
-        file_id = self.store.save(task.key, task.name, task.digest, task.size, self.extractor.name, result.status,
-                                  result.reason, result.grids_json, result.packed)
+        file_id = self.store.save(
+            task.key,
+            task.name,
+            task.digest,
+            task.size,
+            self.extractor.name,
+            result.status,
+            result.reason,
+            result.grids_json,
+            result.packed,
+        )
         for key, name in self.reading.pop(task.digest, ("", []))[1]:
             self.store.add_alias(file_id, key, name)
         queued = 0
@@ -172,14 +195,24 @@ class _Run:
             for code, _, severity, *_ in record.issues:
                 self.summary.issues[code] += 1
                 queued += severity == "error"
-        self.emit(FileOutcome(task.name, result.status, file_id, len(result.packed), queued, result.reason,
-                              result.warnings))
+        self.emit(
+            FileOutcome(task.name, result.status, file_id, len(result.packed), queued, result.reason, result.warnings)
+        )
 
 
-def run(paths: Iterable[Path], store: Store, extractor: Extractor | None = None,
-        registry: list[str] | None = None, on_file: Callable[[FileOutcome], None] | None = None,
-        workers: int = 0, limits: Limits | None = None, engine: str = "local",
-        address: str | None = None, root: Path | None = None, pages_as_document: bool = False) -> RunSummary:
+def run(
+    paths: Iterable[Path],
+    store: Store,
+    extractor: Extractor | None = None,
+    registry: list[str] | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+    workers: int = 0,
+    limits: Limits | None = None,
+    engine: str = "local",
+    address: str | None = None,
+    root: Path | None = None,
+    pages_as_document: bool = False,
+) -> RunSummary:
     """Read every file not yet stored. workers=0 reads in this process (no time or memory limit; the file,
     zip and page limits hold); N > 0 uses N worker processes, each file under `limits`; engine="ray" runs
     the same stages as Ray tasks. Files are known by their path relative to `root` (default: the folder

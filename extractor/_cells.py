@@ -75,9 +75,15 @@ class CellReader:
         self.place(cell)
         if section is not None and len(clean(cell.text)) <= self.settings.label_max_chars:
             self.unknown[(section, clean(cell.text))] = None
-        self.issues.append(Issue(
-            code=IssueCode.UNMAPPED_CELL, field=field, severity=severity, original=cell.text,
-            message=f"row {cell.src_row + 1}, column {cell.src_col + 1} reads {shown(cell.text)}: {why}"))
+        self.issues.append(
+            Issue(
+                code=IssueCode.UNMAPPED_CELL,
+                field=field,
+                severity=severity,
+                original=cell.text,
+                message=f"row {cell.src_row + 1}, column {cell.src_col + 1} reads {shown(cell.text)}: {why}",
+            )
+        )
 
     # -- reading values --------------------------------------------------------------------------------
 
@@ -87,8 +93,12 @@ class CellReader:
         self.place(cell)
         b = cell.box
         self.prov[path] = CellRef(
-            table=cell.table, row=cell.src_row, col=cell.src_col, page=b.page if b else None,
-            box=(b.x0, b.top, b.x1, b.bottom) if b else None, confidence=cell.confidence,
+            table=cell.table,
+            row=cell.src_row,
+            col=cell.src_col,
+            page=b.page if b else None,
+            box=(b.x0, b.top, b.x1, b.bottom) if b else None,
+            confidence=cell.confidence,
         )
         if cell.confidence is not None and cell.confidence < self.settings.low_confidence:
             # An OCR doubt is for a person to settle, never a silent guess.
@@ -96,16 +106,26 @@ class CellReader:
             severity: Severity = "warning" if path.startswith("goal_") else "error"
             why = getattr(cell, "doubt", None) or f"confidence {cell.confidence:.2f}"
             alt = getattr(cell, "alt", None)
-            self.issues.append(Issue(
-                code=IssueCode.LOW_CONFIDENCE, field=path, original=cell.text, severity=severity,
-                candidates=[cell.text, alt] if alt else None,
-                message=f"OCR read {shown(cell.text)} ({why}): check it against the scan"))
+            self.issues.append(
+                Issue(
+                    code=IssueCode.LOW_CONFIDENCE,
+                    field=path,
+                    original=cell.text,
+                    severity=severity,
+                    candidates=[cell.text, alt] if alt else None,
+                    message=f"OCR read {shown(cell.text)} ({why}): check it against the scan",
+                )
+            )
 
     def _not_a_value(self, path: str, cell: Cell) -> bool:
         """A printed label or an instruction where a value belongs: reported, never stored."""
         text = cell.text
-        if len(clean(text)) <= self.settings.label_max_chars and self.vocab.is_label(text, _LABELS_NOT_VALUES[
-                "goal" if path.startswith("goal_") else "indicator" if path.startswith("indicators") else "header"]):
+        if len(clean(text)) <= self.settings.label_max_chars and self.vocab.is_label(
+            text,
+            _LABELS_NOT_VALUES[
+                "goal" if path.startswith("goal_") else "indicator" if path.startswith("indicators") else "header"
+            ],
+        ):
             why = "a printed label where a value belongs; the value is left blank"
         elif self.vocab.is_instruction(text):
             why = "the form's own instruction text, not a value; the value is left blank"
@@ -130,16 +150,34 @@ class CellReader:
         p = parse_number(cell.paragraphs)
         printed = money_suffix(p.raw) if unit else None
         if printed is not None and printed != unit:
-            self.issues.append(Issue(code=IssueCode.UNPARSEABLE_VALUE, field=path, original=p.raw,
-                                     message=f"the cell reads {shown(p.raw)}, in {printed}, under a {unit} header"))
+            self.issues.append(
+                Issue(
+                    code=IssueCode.UNPARSEABLE_VALUE,
+                    field=path,
+                    original=p.raw,
+                    message=f"the cell reads {shown(p.raw)}, in {printed}, under a {unit} header",
+                )
+            )
             return None
         if p.ambiguous:
             values = " / ".join(str(c) for c in p.candidates)
-            self.issues.append(Issue(code=IssueCode.AMBIGUOUS_CELL, field=path, candidates=p.candidates,
-                                     message=f"cell holds {len(p.candidates)} values: {values}"))
+            self.issues.append(
+                Issue(
+                    code=IssueCode.AMBIGUOUS_CELL,
+                    field=path,
+                    candidates=p.candidates,
+                    message=f"cell holds {len(p.candidates)} values: {values}",
+                )
+            )
         elif not p.ok and not self._not_a_value(path, cell):
-            self.issues.append(Issue(code=IssueCode.UNPARSEABLE_VALUE, field=path, original=p.raw,
-                                     message=f"expected a number, the cell reads {shown(p.raw)}"))
+            self.issues.append(
+                Issue(
+                    code=IssueCode.UNPARSEABLE_VALUE,
+                    field=path,
+                    original=p.raw,
+                    message=f"expected a number, the cell reads {shown(p.raw)}",
+                )
+            )
         return p.value
 
     # -- finding cells ---------------------------------------------------------------------------------

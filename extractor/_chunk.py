@@ -38,8 +38,9 @@ def _row_keys(grid: Grid) -> list[list[str]]:
 def _starts(keys: list[list[str]], vocab: Vocabulary) -> list[int]:
     starts: list[int] = []
     for r, row in enumerate(keys):
-        if any((m := vocab.match("header", k)) is not None and m.field == "project_name" and m.how != "inside"
-               for k in row):
+        if any(
+            (m := vocab.match("header", k)) is not None and m.field == "project_name" and m.how != "inside" for k in row
+        ):
             s = r
             while s > 0 and (not starts or s - 1 > starts[-1]) and any(_TITLE.search(k) for k in keys[s - 1]):
                 s -= 1
@@ -86,7 +87,7 @@ def sort_tables(grids: list[Grid], vocab: Vocabulary | None = None) -> tuple[lis
             if start == bounds[0] and start > 0 and not groups:
                 part.before = list(g.before)
             groups.append([part])
-        open_group = not _has_total(keys[bounds[-1]:], vocab)
+        open_group = not _has_total(keys[bounds[-1] :], vocab)
     chunks: list[Chunk] = []
     others: list[Chunk] = []
     for gs in groups:
@@ -110,9 +111,9 @@ def reads_like_table(paragraphs: list[str], vocab: Vocabulary | None = None) -> 
     if not starts:
         return None
     at, label = min(starts)
-    rest = text[at + len(label):]
+    rest = text[at + len(label) :]
     if not any(k in rest for k, f in vocab.labels_of("indicator_columns") if f in ("name", "level1", "level2")):
         return None
     # The name runs up to the next label a form prints after it (主管部门, 实施单位 …).
     ends = [rest.find(k) for k, _ in labels if k in rest[1:]] + [len(rest)]
-    return rest[:min(min(e for e in ends if e > 0), 40)] or "?"
+    return rest[: min(min(e for e in ends if e > 0), 40)] or "?"

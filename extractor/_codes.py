@@ -49,8 +49,19 @@ ReadStatus = Literal["ok", "failed"]  # a file's reading
 FileStatus = Literal["ok", "skipped", "duplicate", "failed"]
 
 # Issues from reading a cell, or from the batch-level name check: a re-check of one record keeps them.
-READ_CODES = frozenset({
-    IssueCode.AMBIGUOUS_CELL, IssueCode.UNPARSEABLE_VALUE, IssueCode.MISPLACED_TEXT, IssueCode.LOW_CONFIDENCE,
-    IssueCode.EXTRACTION_FAILED, IssueCode.NAME_MISMATCH, IssueCode.VALUE_NOT_IN_CELL,
-    IssueCode.GOAL_INDICATOR_MISMATCH, IssueCode.UNMAPPED_CELL, IssueCode.UNIT_SUSPECT, IssueCode.READINGS_DISAGREE,
-    IssueCode.DUPLICATE_RECORD})
+READ_CODES = frozenset(
+    {
+        IssueCode.AMBIGUOUS_CELL,
+        IssueCode.UNPARSEABLE_VALUE,
+        IssueCode.MISPLACED_TEXT,
+        IssueCode.LOW_CONFIDENCE,
+        IssueCode.EXTRACTION_FAILED,
+        IssueCode.NAME_MISMATCH,
+        IssueCode.VALUE_NOT_IN_CELL,
+        IssueCode.GOAL_INDICATOR_MISMATCH,
+        IssueCode.UNMAPPED_CELL,
+        IssueCode.UNIT_SUSPECT,
+        IssueCode.READINGS_DISAGREE,
+        IssueCode.DUPLICATE_RECORD,
+    }
+)

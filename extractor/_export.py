@@ -78,8 +78,13 @@ def write_csv(items: Items, f: IO[str]) -> None:
         data = record.export()
         base = {k: neutralise(v) for k, v in record_row(data, reviewed).items()}
         for n, ind in enumerate(data["indicators"] or [{}], 1):
-            writer.writerow({**base, "indicator": n if ind else None,
-                             **{f"indicator.{k}": neutralise(ind.get(k)) for k in INDICATOR_COLUMNS}})
+            writer.writerow(
+                {
+                    **base,
+                    "indicator": n if ind else None,
+                    **{f"indicator.{k}": neutralise(ind.get(k)) for k in INDICATOR_COLUMNS},
+                }
+            )
 
 
 def write_csv_audit(actions: list[dict[str, Any]], f: IO[str]) -> None:
@@ -121,8 +126,7 @@ class _Staged:
 
     def text(self, target: Path, stack: ExitStack, bom: bool = False) -> IO[str]:
         # BOM: Excel opens a Chinese CSV correctly only with it.
-        return stack.enter_context(open(self.path(target), "w", encoding="utf-8-sig" if bom else "utf-8",
-                                        newline=""))
+        return stack.enter_context(open(self.path(target), "w", encoding="utf-8-sig" if bom else "utf-8", newline=""))
 
     def commit(self) -> None:
         for tmp, _ in self.pending:
@@ -139,8 +143,10 @@ class _Staged:
 
 TextWriter = Callable[[Items, IO[str]], None]
 AuditWriter = Callable[[list[dict[str, Any]], IO[str]], None]
-TEXT_WRITERS: dict[str, tuple[TextWriter, AuditWriter]] = {"jsonl": (write_jsonl, write_jsonl_audit),
-                                                            "csv": (write_csv, write_csv_audit)}
+TEXT_WRITERS: dict[str, tuple[TextWriter, AuditWriter]] = {
+    "jsonl": (write_jsonl, write_jsonl_audit),
+    "csv": (write_csv, write_csv_audit),
+}
 
 
 def export(items: Items, out: Path, fmt: str = "jsonl", audit: list[dict[str, Any]] | None = None) -> ExportCounts:

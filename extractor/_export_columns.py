@@ -12,10 +12,20 @@ from typing import Any
 
 from ._record import FUND_COLUMNS, FUND_ROWS
 
-FUND_ROW_LABELS = {"total": "年度资金总额", "current_appropriation": "当年财政拨款", "carryover": "上年结转资金",
-                   "other": "其他资金"}
-FUND_COLUMN_LABELS = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数",
-                      "weight": "分值", "execution_rate": "执行率", "score": "得分"}
+FUND_ROW_LABELS = {
+    "total": "年度资金总额",
+    "current_appropriation": "当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+}
+FUND_COLUMN_LABELS = {
+    "initial_budget": "年初预算数",
+    "annual_budget": "全年预算数",
+    "executed": "全年执行数",
+    "weight": "分值",
+    "execution_rate": "执行率",
+    "score": "得分",
+}
 
 # key: (header, meaning). The meaning says where the value comes from, for an importer who never saw the form.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -28,22 +38,31 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "department": ("主管部门", "主管部门 (the local one on transfer-payment forms)"),
     "implementing_unit": ("实施单位", "实施单位; blank when blank"),
     "amount_unit": ("金额单位", "the unit printed in the 项目资金 header (万元, 元)"),
-    **{f"{r}.{c}": (f"{FUND_ROW_LABELS[r]}·{FUND_COLUMN_LABELS[c]}",
-                    f"funds.{r}.{c}: row {FUND_ROW_LABELS[r]}, column {FUND_COLUMN_LABELS[c]}"
-                    + (" (text as printed)" if c == "execution_rate" else ""))
-       for r in FUND_ROWS for c in FUND_COLUMNS},
+    **{
+        f"{r}.{c}": (
+            f"{FUND_ROW_LABELS[r]}·{FUND_COLUMN_LABELS[c]}",
+            f"funds.{r}.{c}: row {FUND_ROW_LABELS[r]}, column {FUND_COLUMN_LABELS[c]}"
+            + (" (text as printed)" if c == "execution_rate" else ""),
+        )
+        for r in FUND_ROWS
+        for c in FUND_COLUMNS
+    },
     "goal_expected": ("预期目标", "年度总体目标: 预期目标"),
     "goal_actual": ("实际完成情况", "年度总体目标: 实际完成情况"),
     "total_weight": ("总分值", "总分 row: the weight"),
     "total_score": ("总得分", "总分 row: the score"),
     "reviewed": ("已复核", "true when a person answered the record's review items and no error is left open"),
     "open_errors": ("待复核问题数", "issues of severity error still open (the review queue)"),
-    "duplicate_of": ("重复于", "id of the primary record when the same table is in another file; blank on the "
-                     "primary"),
+    "duplicate_of": ("重复于", "id of the primary record when the same table is in another file; blank on the primary"),
     "row": ("行序号", "1-based number of the indicator in the table"),
-    "level1": ("一级指标", "一级指标"), "level2": ("二级指标", "二级指标"), "name": ("三级指标", "三级指标"),
-    "target": ("年度指标值", "年度指标值, as printed"), "actual": ("实际完成值", "实际完成值, as printed"),
-    "weight": ("分值", "分值"), "score": ("得分", "得分"), "note": ("偏差原因分析及改进措施", "偏差原因分析及改进措施"),
+    "level1": ("一级指标", "一级指标"),
+    "level2": ("二级指标", "二级指标"),
+    "name": ("三级指标", "三级指标"),
+    "target": ("年度指标值", "年度指标值, as printed"),
+    "actual": ("实际完成值", "实际完成值, as printed"),
+    "weight": ("分值", "分值"),
+    "score": ("得分", "得分"),
+    "note": ("偏差原因分析及改进措施", "偏差原因分析及改进措施"),
     "indicator": ("指标序号", "1-based number of the indicator in the table (one CSV row per indicator)"),
     "code": ("问题代码", "issue code (RECORD.md): amount_mismatch, missing_value, …"),
     "field": ("字段", "the record field the issue is about, as a path: indicators[3].score"),
@@ -57,23 +76,74 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "resolved_at": ("解决时间", "when a reviewer settled it (UTC)"),
     "item": ("复核项", "the review item the action answered"),
     "action": ("操作", "set | accept | confirm | skip | undo"),
-    "old_value": ("原值", "the field before the action"), "new_value": ("新值", "the field after the action"),
-    "who": ("复核人", "the reviewer"), "at": ("时间", "when (UTC)"), "undone_at": ("撤销时间", "when it was undone"),
+    "old_value": ("原值", "the field before the action"),
+    "new_value": ("新值", "the field after the action"),
+    "who": ("复核人", "the reviewer"),
+    "at": ("时间", "when (UTC)"),
+    "undone_at": ("撤销时间", "when it was undone"),
     "comment": ("复核说明", "the reviewer's comment on the answer"),
     "record_id": ("记录编号", "the id of the record the row belongs to"),
 }
 
-RECORD_COLUMNS = ["id", "file", "path", "table", "year", "project_name", "department", "implementing_unit",
-                  "amount_unit", *[f"{r}.{c}" for r in FUND_ROWS for c in FUND_COLUMNS],
-                  "goal_expected", "goal_actual", "total_weight", "total_score", "reviewed", "open_errors",
-                  "duplicate_of"]
-_PLAIN = ["year", "project_name", "department", "implementing_unit", "amount_unit", "goal_expected", "goal_actual",
-          "total_weight", "total_score", "duplicate_of"]
+RECORD_COLUMNS = [
+    "id",
+    "file",
+    "path",
+    "table",
+    "year",
+    "project_name",
+    "department",
+    "implementing_unit",
+    "amount_unit",
+    *[f"{r}.{c}" for r in FUND_ROWS for c in FUND_COLUMNS],
+    "goal_expected",
+    "goal_actual",
+    "total_weight",
+    "total_score",
+    "reviewed",
+    "open_errors",
+    "duplicate_of",
+]
+_PLAIN = [
+    "year",
+    "project_name",
+    "department",
+    "implementing_unit",
+    "amount_unit",
+    "goal_expected",
+    "goal_actual",
+    "total_weight",
+    "total_score",
+    "duplicate_of",
+]
 INDICATOR_COLUMNS = ["level1", "level2", "name", "target", "actual", "weight", "score", "note"]
-ISSUE_COLUMNS = ["code", "field", "severity", "message", "candidates", "resolved", "original", "value",
-                 "resolved_by", "resolved_at"]
-AUDIT_COLUMNS = ["record_id", "file", "table", "item", "action", "code", "field", "old_value", "new_value", "who",
-                 "at", "undone_at", "comment"]
+ISSUE_COLUMNS = [
+    "code",
+    "field",
+    "severity",
+    "message",
+    "candidates",
+    "resolved",
+    "original",
+    "value",
+    "resolved_by",
+    "resolved_at",
+]
+AUDIT_COLUMNS = [
+    "record_id",
+    "file",
+    "table",
+    "item",
+    "action",
+    "code",
+    "field",
+    "old_value",
+    "new_value",
+    "who",
+    "at",
+    "undone_at",
+    "comment",
+]
 
 
 def record_row(data: dict[str, Any], reviewed: bool) -> dict[str, Any]:

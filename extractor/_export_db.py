@@ -20,10 +20,32 @@ from ._record import FUND_ROWS, Record
 from .store._db import Database, is_postgres
 
 SCHEMA_VERSION = 1
-_RECORD_COLS = ["id", "file", "path", "sha256", "tbl", "year", "project_name", "department", "implementing_unit",
-                "amount_unit", "goal_expected", "goal_actual", "total_weight", "total_score", "reviewed",
-                "open_errors", "duplicate_of", "reader", "extractor", "jixiao_version", "stamp_config", "model",
-                "prompt_hash", "schema_hash"]
+_RECORD_COLS = [
+    "id",
+    "file",
+    "path",
+    "sha256",
+    "tbl",
+    "year",
+    "project_name",
+    "department",
+    "implementing_unit",
+    "amount_unit",
+    "goal_expected",
+    "goal_actual",
+    "total_weight",
+    "total_score",
+    "reviewed",
+    "open_errors",
+    "duplicate_of",
+    "reader",
+    "extractor",
+    "jixiao_version",
+    "stamp_config",
+    "model",
+    "prompt_hash",
+    "schema_hash",
+]
 DDL = [
     "CREATE TABLE IF NOT EXISTS jx_schema (version INTEGER PRIMARY KEY)",
     """CREATE TABLE IF NOT EXISTS jx_records (
@@ -67,7 +89,7 @@ def connect(url: str) -> Database:
     if is_postgres(url):
         return Database(url)
     if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
+        path = Path(url[len("sqlite:///") :])
         if not path.parent.is_dir():
             raise ValueError(f"the folder {path.parent} does not exist")
         return Database(path)
@@ -83,13 +105,17 @@ def _num(value: Any, db: Database) -> Any:
 
 def _upsert(db: Database, table: str, cols: list[str], keys: list[str], values: list[Any]) -> None:
     updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in keys)
-    db.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-               f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}", [_num(v, db) for v in values])
+    db.execute(
+        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
+        [_num(v, db) for v in values],
+    )
 
 
 def _insert(db: Database, table: str, cols: list[str], values: list[Any]) -> None:
-    db.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-               [_num(v, db) for v in values])
+    db.execute(
+        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", [_num(v, db) for v in values]
+    )
 
 
 def _write_record(db: Database, record: Record, reviewed: bool, counts: DbCounts) -> None:
@@ -98,8 +124,9 @@ def _write_record(db: Database, record: Record, reviewed: bool, counts: DbCounts
     s = record.stamp
     stamp = [s.reader, s.extractor, s.jixiao, s.config, s.model, s.prompt_hash, s.schema_hash] if s else [None] * 7
     # Amounts from the record itself (Decimals), not from its JSON form (floats): NUMERIC keeps them exact.
-    row.update(total_weight=record.total_weight, total_score=record.total_score, sha256=record.source.sha256,
-               tbl=row["table"])
+    row.update(
+        total_weight=record.total_weight, total_score=record.total_score, sha256=record.source.sha256, tbl=row["table"]
+    )
     values = [row[c] for c in _RECORD_COLS[:17]] + stamp
     rid = row["id"]
     _upsert(db, "jx_records", _RECORD_COLS, ["id"], values)
@@ -107,21 +134,32 @@ def _write_record(db: Database, record: Record, reviewed: bool, counts: DbCounts
         db.execute(f"DELETE FROM {table} WHERE record_id = ?", (rid,))
     fund_cols = ["record_id", "row_key", "label", *FUND_COLUMNS]
     for key in FUND_ROWS:
-        _insert(db, "jx_fund_rows", fund_cols, [rid, key, None, *[getattr(getattr(record.funds, key), c)
-                                                                  for c in FUND_COLUMNS]])
+        _insert(
+            db,
+            "jx_fund_rows",
+            fund_cols,
+            [rid, key, None, *[getattr(getattr(record.funds, key), c) for c in FUND_COLUMNS]],
+        )
     for n, extra in enumerate(record.extra_fund_rows, 1):
-        _insert(db, "jx_fund_rows", fund_cols, [rid, f"extra{n}", extra.label, *[getattr(extra, c)
-                                                                                 for c in FUND_COLUMNS]])
+        _insert(
+            db, "jx_fund_rows", fund_cols, [rid, f"extra{n}", extra.label, *[getattr(extra, c) for c in FUND_COLUMNS]]
+        )
     for n, ind in enumerate(record.indicators, 1):
-        _insert(db, "jx_indicators", ["record_id", "n", *INDICATOR_COLUMNS],
-                [rid, n, *[getattr(ind, c) for c in INDICATOR_COLUMNS]])
+        _insert(
+            db,
+            "jx_indicators",
+            ["record_id", "n", *INDICATOR_COLUMNS],
+            [rid, n, *[getattr(ind, c) for c in INDICATOR_COLUMNS]],
+        )
     for n, issue in enumerate(data["issues"], 1):
         flat = issue_row(issue)
         _insert(db, "jx_issues", ["record_id", "n", *ISSUE_COLUMNS], [rid, n, *[flat[c] for c in ISSUE_COLUMNS]])
     for path in [record.source.path, *record.source.also]:
         if path and record.source.sha256:
-            db.execute("INSERT INTO jx_file_paths (sha256, path) VALUES (?, ?) ON CONFLICT (sha256, path) DO NOTHING",
-                       (record.source.sha256, path))
+            db.execute(
+                "INSERT INTO jx_file_paths (sha256, path) VALUES (?, ?) ON CONFLICT (sha256, path) DO NOTHING",
+                (record.source.sha256, path),
+            )
     counts.records += 1
     counts.fund_rows += len(FUND_ROWS) + len(record.extra_fund_rows)
     counts.indicators += len(record.indicators)
@@ -136,8 +174,7 @@ def export_db(items: Iterable[tuple[Record, bool]], url: str, audit: list[dict[s
         with db:
             for statement in DDL:
                 db.execute(statement)
-            db.execute("INSERT INTO jx_schema (version) VALUES (?) ON CONFLICT (version) DO NOTHING",
-                       (SCHEMA_VERSION,))
+            db.execute("INSERT INTO jx_schema (version) VALUES (?) ON CONFLICT (version) DO NOTHING", (SCHEMA_VERSION,))
             for record, reviewed in items:
                 _write_record(db, record, reviewed, counts)
             cols = ["action_id", *[c if c != "table" else "tbl" for c in AUDIT_COLUMNS]]

@@ -25,8 +25,11 @@ from ._export_columns import (
 )
 from ._record import Record
 
-SHEETS = {"records": RECORD_COLUMNS, "indicators": ["id", "path", "table", "row", *INDICATOR_COLUMNS],
-          "issues": ["id", "path", "table", *ISSUE_COLUMNS]}
+SHEETS = {
+    "records": RECORD_COLUMNS,
+    "indicators": ["id", "path", "table", "row", *INDICATOR_COLUMNS],
+    "issues": ["id", "path", "table", *ISSUE_COLUMNS],
+}
 DICTIONARY_SHEET = "说明"
 # Control characters an XLSX cannot hold: shown as \xNN rather than refused (openpyxl would raise).
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -39,11 +42,25 @@ class XlsxSettings:
     default_width: float = 14
     wide: float = 40
     narrow: float = 8
-    wide_columns: frozenset[str] = frozenset({"project_name", "department", "implementing_unit", "goal_expected",
-                                              "goal_actual", "name", "message", "note", "path", "target",
-                                              "actual", "meaning"})
-    narrow_columns: frozenset[str] = frozenset({"table", "row", "year", "reviewed", "severity", "resolved",
-                                                "indicator", "weight", "score", "amount_unit"})
+    wide_columns: frozenset[str] = frozenset(
+        {
+            "project_name",
+            "department",
+            "implementing_unit",
+            "goal_expected",
+            "goal_actual",
+            "name",
+            "message",
+            "note",
+            "path",
+            "target",
+            "actual",
+            "meaning",
+        }
+    )
+    narrow_columns: frozenset[str] = frozenset(
+        {"table", "row", "year", "reviewed", "severity", "resolved", "indicator", "weight", "score", "amount_unit"}
+    )
 
 
 def _cells(ws, values: Iterable[Any]) -> list[Any]:
@@ -65,8 +82,13 @@ class _Sheet:
 
         self.ws, self.rows, self.width = wb.create_sheet(title), 1, len(keys)
         for n, key in enumerate(keys, 1):  # widths and the frozen header must be set before any row is written
-            width = (settings.wide if key in settings.wide_columns else
-                     settings.narrow if key in settings.narrow_columns else settings.default_width)
+            width = (
+                settings.wide
+                if key in settings.wide_columns
+                else settings.narrow
+                if key in settings.narrow_columns
+                else settings.default_width
+            )
             self.ws.column_dimensions[get_column_letter(n)].width = width
         self.ws.freeze_panes = "A2"
         self.ws.append(_cells(self.ws, headers))
@@ -81,8 +103,13 @@ class _Sheet:
         self.ws.auto_filter.ref = f"A1:{get_column_letter(self.width)}{self.rows}"
 
 
-def write_xlsx(items: Iterable[tuple[Record, bool]], path: Path, audit: list[dict[str, Any]] | None,
-               row_of, settings: XlsxSettings | None = None) -> None:
+def write_xlsx(
+    items: Iterable[tuple[Record, bool]],
+    path: Path,
+    audit: list[dict[str, Any]] | None,
+    row_of,
+    settings: XlsxSettings | None = None,
+) -> None:
     """`row_of(data, reviewed)` makes a record's row (passed in so that it is computed once per record)."""
     from openpyxl import Workbook
 
@@ -90,8 +117,9 @@ def write_xlsx(items: Iterable[tuple[Record, bool]], path: Path, audit: list[dic
     wb = Workbook(write_only=True)
     sheets = {**SHEETS, **({"audit": AUDIT_COLUMNS} if audit is not None else {})}
     ws = {title: _Sheet(wb, title, keys, [COLUMNS[k][0] for k in keys], settings) for title, keys in sheets.items()}
-    info = _Sheet(wb, DICTIONARY_SHEET, ["sheet", "header", "key", "meaning"], ["工作表", "列名", "键", "含义"],
-                  settings)
+    info = _Sheet(
+        wb, DICTIONARY_SHEET, ["sheet", "header", "key", "meaning"], ["工作表", "列名", "键", "含义"], settings
+    )
     try:
         for record, reviewed in items:
             data = record.export()

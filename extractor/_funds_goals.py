@@ -38,8 +38,9 @@ def _ignored_columns(r: CellReader, row: int) -> list[Cell]:
     return [c for c in r.origins(row) if r.vocab.field("fund_columns", c.text) == "ignore"]
 
 
-def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int,
-               unit: str | None) -> tuple[Funds, list[ExtraFundRow], int]:
+def read_funds(
+    r: CellReader, head_row: int, cols: dict[str, Cell], stop: int, unit: str | None
+) -> tuple[Funds, list[ExtraFundRow], int]:
     """Fund rows below the header row, until a row that is not a fund row: the funds, the rows the record has no
     key for, and the row where the block ends."""
     funds = Funds()
@@ -48,8 +49,14 @@ def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int,
         r.place(c)
         m = r.vocab.match("fund_columns", c.text)
         if m is not None and m.how == "glued":
-            r.issues.append(Issue(code=IssueCode.MISPLACED_TEXT, field="funds", severity="warning",
-                                  message=f"header {m.label} carries other text: {shown(c.text)}"))
+            r.issues.append(
+                Issue(
+                    code=IssueCode.MISPLACED_TEXT,
+                    field="funds",
+                    severity="warning",
+                    message=f"header {m.label} carries other text: {shown(c.text)}",
+                )
+            )
     first_value_col = min(c.col for c in cols.values())
     ignored = _ignored_columns(r, head_row)
     r.place(*ignored)
@@ -65,8 +72,7 @@ def read_funds(r: CellReader, head_row: int, cols: dict[str, Cell], stop: int,
         if not own and not value_cells:
             row += 1
             continue
-        label = "".join(c.text for c in label_cells if c.row == row or c.rowspan == 1) or \
-            "".join(c.text for c in own)
+        label = "".join(c.text for c in label_cells if c.row == row or c.rowspan == 1) or "".join(c.text for c in own)
         m = r.vocab.match("fund_rows", label)
         if m is None and _leaves_block(r, row):
             break
@@ -151,16 +157,28 @@ def read_goals(r: CellReader, rows: range) -> tuple[str | None, str | None]:
             continue
         below = r.below(h)
         # A header with its value under it (the MoF form), or a label with its value beside it (label-left forms).
-        use_below = same_row or (exp_h is None or act_h is None) and (
-            below is not None and not r.blank(below) and not r.vocab.is_label(below.text, _NEXT_BLOCKS))
+        use_below = (
+            same_row
+            or (exp_h is None or act_h is None)
+            and (below is not None and not r.blank(below) and not r.vocab.is_label(below.text, _NEXT_BLOCKS))
+        )
         slots.append((path, h, below if use_below else r.right_of(h)))
     texts = {path: r.text(path, cell, "\n") for path, _, cell in slots}
-    glued = [clean(h.text)[len(m.label):].strip(" :：")
-             for _, h, _ in slots if (m := r.vocab.match("goals", h.text)) is not None and m.how == "glued"]
+    glued = [
+        clean(h.text)[len(m.label) :].strip(" :：")
+        for _, h, _ in slots
+        if (m := r.vocab.match("goals", h.text)) is not None and m.how == "glued"
+    ]
     if not glued:
         return texts.get("goal_expected"), texts.get("goal_actual")
     # Text sits in a header cell: values follow reading order, header text first.
     found = [t for t in glued if t] + [t for t in texts.values() if t]
-    r.issues.append(Issue(code=IssueCode.MISPLACED_TEXT, field="goal_expected", severity="warning",
-                          message="goal text found in a header cell; goals re-read in reading order"))
+    r.issues.append(
+        Issue(
+            code=IssueCode.MISPLACED_TEXT,
+            field="goal_expected",
+            severity="warning",
+            message="goal text found in a header cell; goals re-read in reading order",
+        )
+    )
     return (found[0] if found else None), (found[1] if len(found) > 1 else None)

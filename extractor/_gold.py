@@ -19,8 +19,21 @@ from pathlib import Path, PurePosixPath
 from ._answers import ANSWER_ACTIONS
 from .store import Store
 
-GOLD_KEYS = ("schema", "source", "year", "project_name", "department", "implementing_unit", "amount_unit", "funds",
-             "goal_expected", "goal_actual", "indicators", "total_weight", "total_score")
+GOLD_KEYS = (
+    "schema",
+    "source",
+    "year",
+    "project_name",
+    "department",
+    "implementing_unit",
+    "amount_unit",
+    "funds",
+    "goal_expected",
+    "goal_actual",
+    "indicators",
+    "total_weight",
+    "total_score",
+)
 GOLD_NAME = "gold.jsonl"
 # An item a person corrected is a check the next release must still raise (or settle to the corrected value);
 # one they confirmed as printed asked about a right value: catching it again is welcome, not required.
@@ -42,8 +55,10 @@ def expected_issues(answers: list) -> list[dict]:
         if a["action"] in ANSWER_ACTIONS and a["undone_at"] is None:
             last.pop((a["code"], a["item_field"]), None)
             last[(a["code"], a["item_field"])] = a
-    return [{"fields": [f], "codes": [code], "tier": TIER[a["action"]], "resolvable": True,
-             "answer": a["action"]} for (code, f), a in last.items()]
+    return [
+        {"fields": [f], "codes": [code], "tier": TIER[a["action"]], "resolvable": True, "answer": a["action"]}
+        for (code, f), a in last.items()
+    ]
 
 
 def _sha256(path: Path) -> str:
@@ -81,14 +96,17 @@ def write_gold(store: Store, out_dir: Path) -> GoldCounts:
     for name, (sha, _) in files.items():
         counts.files += _copy_source(store, out_dir, name, sha, counts.problems)
         if stems[PurePosixPath(name).stem] > 1:
-            counts.problems.append(f"{name}: another file has the same name stem, and score.py pairs records by "
-                                   "file stem: score those files apart")
+            counts.problems.append(
+                f"{name}: another file has the same name stem, and score.py pairs records by "
+                "file stem: score those files apart"
+            )
     return counts
 
 
 def _copy_source(store: Store, out_dir: Path, name: str, sha: str, problems: list[str]) -> int:
-    row = store.conn.execute("SELECT path FROM files WHERE name = ? AND sha256 = ? AND current = 1",
-                             (name, sha)).fetchone()
+    row = store.conn.execute(
+        "SELECT path FROM files WHERE name = ? AND sha256 = ? AND current = 1", (name, sha)
+    ).fetchone()
     source = Path(row["path"]) if row else None
     if source is None or not source.is_file():
         problems.append(f"{name}: the source file is no longer where it was read: not copied")

@@ -79,8 +79,12 @@ class Spanning(Protocol):
 
 def cover_map(cells: Sequence[Spanning]) -> dict[tuple[int, int], int]:
     """(row, col) → index of the cell covering it: a merged cell answers for every position it spans."""
-    return {(r, k): i for i, c in enumerate(cells)
-            for r in range(c.row, c.row + c.rowspan) for k in range(c.col, c.col + c.colspan)}
+    return {
+        (r, k): i
+        for i, c in enumerate(cells)
+        for r in range(c.row, c.row + c.rowspan)
+        for k in range(c.col, c.col + c.colspan)
+    }
 
 
 @dataclass(slots=True)
@@ -128,8 +132,23 @@ def stack(grids: list[Grid], index: int) -> Grid:
     for g in grids:
         for c in g.cells:
             cells.append(
-                Cell(c.row + offset, c.col, c.paragraphs, c.rowspan, c.colspan,
-                     c.table, c.src_row, c.src_col, c.box, c.confidence, c.doubt, c.alt, c._text_of, c._text, c._key)
+                Cell(
+                    c.row + offset,
+                    c.col,
+                    c.paragraphs,
+                    c.rowspan,
+                    c.colspan,
+                    c.table,
+                    c.src_row,
+                    c.src_col,
+                    c.box,
+                    c.confidence,
+                    c.doubt,
+                    c.alt,
+                    c._text_of,
+                    c._text,
+                    c._key,
+                )
             )
         offset += g.n_rows
     return Grid(grids[0].file, index, offset, max(g.n_cols for g in grids), cells, list(grids[0].before))
@@ -141,6 +160,23 @@ def slice_rows(grid: Grid, start: int, stop: int, index: int) -> Grid:
     for c in grid.cells:
         if start <= c.row < stop:
             span = min(c.rowspan, stop - c.row)
-            cells.append(Cell(c.row - start, c.col, c.paragraphs, span, c.colspan, c.table, c.src_row, c.src_col,
-                              c.box, c.confidence, c.doubt, c.alt, c._text_of, c._text, c._key))
+            cells.append(
+                Cell(
+                    c.row - start,
+                    c.col,
+                    c.paragraphs,
+                    span,
+                    c.colspan,
+                    c.table,
+                    c.src_row,
+                    c.src_col,
+                    c.box,
+                    c.confidence,
+                    c.doubt,
+                    c.alt,
+                    c._text_of,
+                    c._text,
+                    c._key,
+                )
+            )
     return Grid(grid.file, index, stop - start, grid.n_cols, cells, list(grid.before) if start == 0 else [])

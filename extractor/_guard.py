@@ -20,8 +20,13 @@ from pathlib import Path
 
 from ._settings import Settings
 
-_KINDS = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFIFO: "a FIFO",
-          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+_KINDS = {
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
 MIB = 1 << 20
 
 
@@ -90,8 +95,10 @@ def check_contents(path: Path, limits: Limits) -> str:
             with zipfile.ZipFile(path) as z:
                 declared = sum(info.file_size for info in z.infolist())
             if declared > limits.unpacked_mb * MIB:
-                return (f"its parts declare {declared / MIB:.0f} MiB unpacked, over the {limits.unpacked_mb} MiB "
-                        "limit (a zip bomb?): not read")
+                return (
+                    f"its parts declare {declared / MIB:.0f} MiB unpacked, over the {limits.unpacked_mb} MiB "
+                    "limit (a zip bomb?): not read"
+                )
         elif path.suffix.lower() == ".pdf" or _is_pdf(path):
             pages = _pdf_pages(path)
             if pages > limits.pages:

@@ -51,8 +51,9 @@ def _header_rows(r: CellReader, head: int) -> range:
     row = bottom
     while row < r.g.n_rows:
         cells = [c for c in r.origins(row) if not is_blank(c.text)]
-        if not cells or not all(r.vocab.field("indicator_parts", c.text) or r.vocab.field("indicator_columns", c.text)
-                                for c in cells):
+        if not cells or not all(
+            r.vocab.field("indicator_parts", c.text) or r.vocab.field("indicator_columns", c.text) for c in cells
+        ):
             break
         row += 1
     return range(head, max(row, head + 1))
@@ -105,8 +106,14 @@ def _role(r: CellReader, stack: list[Cell]) -> tuple[str, str | None] | None:
             r.place(c)
             return None
         if not r.is_placed(c):  # a header over several columns is reported once
-            r.unmapped(c, "indicators", "error", "a column header the reader does not know; its column is not "
-                       "read (this one issue stands for all its cells)", "indicator_columns")
+            r.unmapped(
+                c,
+                "indicators",
+                "error",
+                "a column header the reader does not know; its column is not "
+                "read (this one issue stands for all its cells)",
+                "indicator_columns",
+            )
         return "ignore", None
     return None
 
@@ -170,8 +177,15 @@ def read_indicators(r: CellReader, head: int) -> IndicatorBlock:
 def _dropped(r: CellReader, cells: list[Cell], row: int, what: str) -> None:
     r.place(*cells)
     text = " | ".join(c.text.strip() for c in cells if c.text.strip())
-    r.issues.append(Issue(code=IssueCode.UNMAPPED_CELL, field="indicators", severity="warning", original=text,
-                          message=f"row {cells[0].src_row + 1}: {what} ({shown(text)}), not an indicator; dropped"))
+    r.issues.append(
+        Issue(
+            code=IssueCode.UNMAPPED_CELL,
+            field="indicators",
+            severity="warning",
+            original=text,
+            message=f"row {cells[0].src_row + 1}: {what} ({shown(text)}), not an indicator; dropped",
+        )
+    )
 
 
 def _cells(r: CellReader, row: int, cols: list[int]) -> list[Cell]:
@@ -201,8 +215,12 @@ def _indicator_row(r: CellReader, row: int, cols: Columns, carry: dict, out: lis
         # The name cell runs on from the row above, yet this row has values of its own.
         for c in r.origins(row):
             if not is_blank(c.text):
-                r.unmapped(c, field_path("indicators", len(out) - 1) if out else "indicators", "error",
-                           "a value on a row whose 三级指标 cell belongs to the row above")
+                r.unmapped(
+                    c,
+                    field_path("indicators", len(out) - 1) if out else "indicators",
+                    "error",
+                    "a value on a row whose 三级指标 cell belongs to the row above",
+                )
         return
     i = len(out)
     values: dict[str, object] = {}
@@ -237,16 +255,29 @@ def _level(r: CellReader, path: str, cell: Cell | None, carry: dict, f: str) -> 
         bare = _POINTS_NOTE.sub("", value).strip()
         if not bare:
             # Only the block's points are printed (（50分）): the level 1 comes from the level 2, if anyone's.
-            r.issues.append(Issue(code=IssueCode.TAXONOMY_MISMATCH, field=path, original=value,
-                                  message=f"level 1 printed only as {shown(value)}: which level 1 is it?"))
+            r.issues.append(
+                Issue(
+                    code=IssueCode.TAXONOMY_MISMATCH,
+                    field=path,
+                    original=value,
+                    message=f"level 1 printed only as {shown(value)}: which level 1 is it?",
+                )
+            )
             carry[f] = None
             return None
         value = bare
     if value is not None and f == "level2" and value.endswith("等") and parent_of(value[:-1]):
         # 服务对象满意度指标等: the template's "and so on" after a framework label.
-        r.issues.append(Issue(code=IssueCode.MISPLACED_TEXT, field=path, severity="warning", original=value,
-                              resolved=True,
-                              message=f"level 2 printed as {shown(value)}; read as {value[:-1]}"))
+        r.issues.append(
+            Issue(
+                code=IssueCode.MISPLACED_TEXT,
+                field=path,
+                severity="warning",
+                original=value,
+                resolved=True,
+                message=f"level 2 printed as {shown(value)}; read as {value[:-1]}",
+            )
+        )
         value = value[:-1]
     if value is None and carry[f] is not None and (cell is None or is_blank(cell.text)):
         value = carry[f]
@@ -278,10 +309,14 @@ def read_totals(r: CellReader, row: int, cols: Columns) -> tuple[Decimal | None,
             found = {"total_score": loose[0]}
             loose = []
             if weight_cols:
-                r.issues.append(Issue(code=IssueCode.UNMAPPED_CELL, field="total_score",
-                                      original=found["total_score"].text,
-                                      message="the total row has one number, under neither 分值 nor 得分: "
-                                              "read as the total score"))
+                r.issues.append(
+                    Issue(
+                        code=IssueCode.UNMAPPED_CELL,
+                        field="total_score",
+                        original=found["total_score"].text,
+                        message="the total row has one number, under neither 分值 nor 得分: read as the total score",
+                    )
+                )
     for c in loose:
         r.unmapped(c, "total_score", "error", "a number in the total row under no known column")
     return r.number("total_weight", found.get("total_weight")), r.number("total_score", found.get("total_score"))

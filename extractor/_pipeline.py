@@ -98,11 +98,22 @@ def loose_tables(read: ReadResult, numbered: int) -> list[Record]:
         name = reads_like_table(paragraphs)
         if name is None:
             continue
-        out.append(Record(
-            source=Source(file=display_name(read.file), table=numbered + len(out) + 1), project_name=name,
-            issues=[Issue(code=IssueCode.EXTRACTION_FAILED, field="record", message=(
-                f"the paragraphs {where} read like a self-evaluation table (项目名称 {name[:30]} …) but are "
-                "not a table: enter it by hand or convert it to a table"))]))
+        out.append(
+            Record(
+                source=Source(file=display_name(read.file), table=numbered + len(out) + 1),
+                project_name=name,
+                issues=[
+                    Issue(
+                        code=IssueCode.EXTRACTION_FAILED,
+                        field="record",
+                        message=(
+                            f"the paragraphs {where} read like a self-evaluation table (项目名称 {name[:30]} …) "
+                            "but are not a table: enter it by hand or convert it to a table"
+                        ),
+                    )
+                ],
+            )
+        )
     return out
 
 
@@ -119,8 +130,7 @@ def recheck(record: Record) -> None:
     record.issues = [i for i in kept if i.code != IssueCode.UNIT_SUSPECT] + fresh + units
 
 
-def file_to_records(path: Path, extractor: Extractor | None = None,
-                    registry: list[str] | None = None) -> FileResult:
+def file_to_records(path: Path, extractor: Extractor | None = None, registry: list[str] | None = None) -> FileResult:
     extractor = extractor or TemplateExtractor()
     read = file_to_grids(path)
     if read.status != "ok":
@@ -152,7 +162,7 @@ def file_to_records(path: Path, extractor: Extractor | None = None,
     for loose in loose_tables(read, len(chunks)):
         loose.stamp = stamp(read.reader, extractor.name)
         result.records.append(loose)
-    result.warnings += [i.message for r in result.records[len(chunks):] for i in r.issues]
+    result.warnings += [i.message for r in result.records[len(chunks) :] for i in r.issues]
     resolve(result.records, registry, display_name(path))
     for record in result.records:
         recheck(record)

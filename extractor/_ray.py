@@ -18,8 +18,7 @@ from ._pipeline import Extractor, FileResult
 from ._workers import POLL_SECONDS, read_file
 
 
-def _read_bytes(name: str, data: bytes, extractor: Extractor, registry: list[str] | None,
-                limits: Limits) -> FileResult:
+def _read_bytes(name: str, data: bytes, extractor: Extractor, registry: list[str] | None, limits: Limits) -> FileResult:
     with tempfile.TemporaryDirectory(prefix="jixiao-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
@@ -28,8 +27,14 @@ def _read_bytes(name: str, data: bytes, extractor: Extractor, registry: list[str
     return result
 
 
-def read_with_ray(tasks: Iterator, extractor: Extractor, registry: list[str] | None, limits: Limits,
-                  done: Callable[[Any, FileResult], None], address: str | None = None) -> None:
+def read_with_ray(
+    tasks: Iterator,
+    extractor: Extractor,
+    registry: list[str] | None,
+    limits: Limits,
+    done: Callable[[Any, FileResult], None],
+    address: str | None = None,
+) -> None:
     import ray
 
     started_here = not ray.is_initialized()
@@ -63,8 +68,12 @@ def read_with_ray(tasks: Iterator, extractor: Extractor, registry: list[str] | N
                 if now - started > limits.seconds:
                     ray.cancel(ref, force=True)
                     in_flight.pop(ref)
-                    done(task, FileResult(task.path, "failed",
-                                          f"stopped: reading took longer than the {limits.seconds:g} s limit"))
+                    done(
+                        task,
+                        FileResult(
+                            task.path, "failed", f"stopped: reading took longer than the {limits.seconds:g} s limit"
+                        ),
+                    )
     finally:
         for ref in in_flight:
             ray.cancel(ref, force=True)

@@ -67,8 +67,10 @@ def _resolve_ambiguous(record: Record) -> None:
             setattr(ind, column, value)
             issue.resolved = True
             total = fmt(getattr(record, f"total_{column}"))
-            issue.message = f"cell holds {len(candidates)} values: {shown}; {fmt(value)} makes the " \
-                            f"{column}s add up to the printed total {total}"
+            issue.message = (
+                f"cell holds {len(candidates)} values: {shown}; {fmt(value)} makes the "
+                f"{column}s add up to the printed total {total}"
+            )
         else:
             setattr(ind, column, None)
             why = "none" if not values else "more than one"
@@ -91,10 +93,21 @@ def _resolve_taxonomy(record: Record) -> list[Issue]:
                     ind.level1 = parent
             continue
         if target and ind.level1 != target and normalize(ind.level1) != target:
-            why = (f"{ind.level2} belongs under {parent}" if parent and parent != canonical
-                   else f"label printed as {ind.level1!r}")
-            out.append(Issue(code=IssueCode.TAXONOMY_MISMATCH, field=level1, severity="warning",
-                             message=f"{why}; level 1 set to {target}", original=ind.level1, resolved=True))
+            why = (
+                f"{ind.level2} belongs under {parent}"
+                if parent and parent != canonical
+                else f"label printed as {ind.level1!r}"
+            )
+            out.append(
+                Issue(
+                    code=IssueCode.TAXONOMY_MISMATCH,
+                    field=level1,
+                    severity="warning",
+                    message=f"{why}; level 1 set to {target}",
+                    original=ind.level1,
+                    resolved=True,
+                )
+            )
             ind.level1 = target
     return out
 
@@ -121,13 +134,26 @@ def _resolve_names(records: list[Record], registry: list[str]) -> None:
                 better = _closest(value, peers)
                 source = f"{counts[better]} other tables of the batch" if better else ""
             if better:
-                record.issues.append(Issue(
-                    code=IssueCode.NAME_MISMATCH, field=field, severity="warning", original=value, resolved=True,
-                    message=f"{field} printed as {value!r}; {source} spell it {better!r}, which is used"))
+                record.issues.append(
+                    Issue(
+                        code=IssueCode.NAME_MISMATCH,
+                        field=field,
+                        severity="warning",
+                        original=value,
+                        resolved=True,
+                        message=f"{field} printed as {value!r}; {source} spell it {better!r}, which is used",
+                    )
+                )
                 setattr(record, field, better)
             elif registry:
-                record.issues.append(Issue(code=IssueCode.NAME_MISMATCH, field=field, severity="error",
-                                           message=f"{field} {value!r} is not in the registry of official names"))
+                record.issues.append(
+                    Issue(
+                        code=IssueCode.NAME_MISMATCH,
+                        field=field,
+                        severity="error",
+                        message=f"{field} {value!r} is not in the registry of official names",
+                    )
+                )
 
 
 def _resolve_years(records: list[Record], file_name: str) -> None:
@@ -143,8 +169,15 @@ def _resolve_years(records: list[Record], file_name: str) -> None:
             record.year, source = year, f"the {years[year]} other tables of the file, which all print it"
         else:
             continue
-        record.issues.append(Issue(code=IssueCode.MISSING_VALUE, field="year", severity="warning", resolved=True,
-                                   message=f"no year in the title; {record.year} taken from {source}"))
+        record.issues.append(
+            Issue(
+                code=IssueCode.MISSING_VALUE,
+                field="year",
+                severity="warning",
+                resolved=True,
+                message=f"no year in the title; {record.year} taken from {source}",
+            )
+        )
 
 
 def _amount(record: Record) -> Decimal | None:
@@ -155,8 +188,11 @@ def _amount(record: Record) -> Decimal | None:
 def _resolve_units(records: list[Record]) -> None:
     """unit_suspect, judged per file: one table out of step with the rest is the suspect; a file whose every
     table is implausible says so on each, as one story."""
-    judged = [(r, a, UNIT_LIMITS[r.amount_unit]) for r in records
-              if r.amount_unit in UNIT_LIMITS and (a := _amount(r)) is not None and a > 0]
+    judged = [
+        (r, a, UNIT_LIMITS[r.amount_unit])
+        for r in records
+        if r.amount_unit in UNIT_LIMITS and (a := _amount(r)) is not None and a > 0
+    ]
     off = [(r, a) for r, a, (low, high) in judged if a < low or (high is not None and a >= high)]
     if not off:
         return
@@ -167,8 +203,14 @@ def _resolve_units(records: list[Record]) -> None:
         if len(judged) > 1 and not most and ratio < UNIT_OUTLIER_RATIO:
             continue  # a large project among large ones: the unit is the file's, not a misprint
         scope = f" (so are {len(off) - 1} other tables of this file)" if most and len(off) > 1 else ""
-        record.issues.append(Issue(code=IssueCode.UNIT_SUSPECT, field="amount_unit", severity="error", message=(
-            f"年度资金总额 {fmt(amount)} is implausible in {record.amount_unit}{scope}: check the unit")))
+        record.issues.append(
+            Issue(
+                code=IssueCode.UNIT_SUSPECT,
+                field="amount_unit",
+                severity="error",
+                message=(f"年度资金总额 {fmt(amount)} is implausible in {record.amount_unit}{scope}: check the unit"),
+            )
+        )
 
 
 def resolve(records: list[Record], registry: list[str] | None = None, file_name: str = "") -> None:

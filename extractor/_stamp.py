@@ -53,7 +53,13 @@ def reader_name(reader: str, chunk: Chunk | None) -> str:
 def stamp(reader: str, extractor_tag: str) -> Stamp:
     m = _MODEL_TAG.search(extractor_tag or "")
     kind = extractor_tag.split(":", 1)[0] if extractor_tag else "template"
-    fields = {"reader": reader, "extractor": kind, "jixiao": jixiao_version(), "vocabulary": vocabulary_hash(),
-              "model": m["model"] if m else None, "prompt_hash": m["prompt"] if m else None,
-              "schema_hash": schema_hash(m["schema"]) if m and m["schema"] else None}
+    fields = {
+        "reader": reader,
+        "extractor": kind,
+        "jixiao": jixiao_version(),
+        "vocabulary": vocabulary_hash(),
+        "model": m["model"] if m else None,
+        "prompt_hash": m["prompt"] if m else None,
+        "schema_hash": schema_hash(m["schema"]) if m and m["schema"] else None,
+    }
     return Stamp(**fields, config=_digest(json.dumps([fields, extractor_tag], sort_keys=True).encode()))

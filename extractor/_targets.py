@@ -26,8 +26,9 @@ def checked_format(output: Path, fmt: str | None) -> str:
     return fmt
 
 
-def to_file(items: Iterable[tuple[Record, bool]], output: Path, fmt: str,
-            audit: list[dict[str, Any]] | None = None) -> ExportCounts:
+def to_file(
+    items: Iterable[tuple[Record, bool]], output: Path, fmt: str, audit: list[dict[str, Any]] | None = None
+) -> ExportCounts:
     try:
         return export(items, output, fmt, audit=audit)
     except OSError as exc:
@@ -39,15 +40,15 @@ def to_database(store: Store, url: str, only_reviewed: bool) -> str:
 
     where = url.split("@")[-1] if "@" in url else url  # never print a password
     try:
-        counts = export_db(((rec, rv) for _, rec, rv in store.records(only_reviewed=only_reviewed)), url,
-                           store.audit())
+        counts = export_db(((rec, rv) for _, rec, rv in store.records(only_reviewed=only_reviewed)), url, store.audit())
     except ValueError as exc:
         raise TargetRefused(str(exc)) from None
     except Exception as exc:  # the driver's own errors (refused connection, bad password): one line
-        raise ExportError(f"cannot export to {where}: {type(exc).__name__}: {str(exc).replace(url, where)}") \
-            from None
-    return (f"exported to {where}: {counts.records} records, {counts.fund_rows} fund rows, {counts.indicators} "
-            f"indicators, {counts.issues} issues, {counts.audit} review actions")
+        raise ExportError(f"cannot export to {where}: {type(exc).__name__}: {str(exc).replace(url, where)}") from None
+    return (
+        f"exported to {where}: {counts.records} records, {counts.fund_rows} fund rows, {counts.indicators} "
+        f"indicators, {counts.issues} issues, {counts.audit} review actions"
+    )
 
 
 def to_gold(store: Store, gold_dir: Path) -> list[str]:
@@ -59,4 +60,5 @@ def to_gold(store: Store, gold_dir: Path) -> list[str]:
         raise ExportError(f"cannot write {gold_dir}: {exc.strerror or exc}") from None
     return [f"  {p}" for p in counts.problems] + [
         f"wrote {counts.records} reviewed records ({counts.expected_issues} expected issues) to "
-        f"{gold_dir / GOLD_NAME} and {counts.files} source files beside it"]
+        f"{gold_dir / GOLD_NAME} and {counts.files} source files beside it"
+    ]

@@ -23,8 +23,15 @@ from ._values import clean, is_blank
 from ._vocab import Section, Vocabulary
 
 HEADER_FIELDS = ("project_name", "department", "implementing_unit")
-_SECTIONS: tuple[Section, ...] = ("header", "fund_columns", "fund_rows", "goals", "indicator_columns",
-                                  "indicator_parts", "rows")
+_SECTIONS: tuple[Section, ...] = (
+    "header",
+    "fund_columns",
+    "fund_rows",
+    "goals",
+    "indicator_columns",
+    "indicator_parts",
+    "rows",
+)
 _YEAR = re.compile(r"[(（](19|20)(\d{2})\s*年")
 _YEAR_LOOSE = re.compile(r"(19|20)\d{2}(?=年)")
 _TITLE_WORDS = re.compile(r"自评|绩效|年度")
@@ -32,9 +39,11 @@ _UNIT = re.compile(r"[(（](亿元|万元|千元|元)[)）]|单位[:：](亿元|
 # A code printed before a name is not part of it: a project code (51000021R000000019951-工资性支出,
 # 2021-510101-003 教师培训) or a unit code (219001-池州市…).
 _CODES = {
-    "project_name": re.compile(r"^([A-Za-z]{0,4}\d[0-9A-Za-z]{7,})\s*[-－—_:：、]?\s*(?=\S)"
-                               r"|^(\d[0-9A-Za-z]*(?:[-－][0-9A-Za-z]+)+)\s+(?=\S)"
-                               r"|^(\d{3,})\s*[-－—]\s*(?=[^\x00-\x7f])"),
+    "project_name": re.compile(
+        r"^([A-Za-z]{0,4}\d[0-9A-Za-z]{7,})\s*[-－—_:：、]?\s*(?=\S)"
+        r"|^(\d[0-9A-Za-z]*(?:[-－][0-9A-Za-z]+)+)\s+(?=\S)"
+        r"|^(\d{3,})\s*[-－—]\s*(?=[^\x00-\x7f])"
+    ),
     "department": re.compile(r"^(\d{3,})\s*[-－—]\s*(?=[^\x00-\x7f])"),
     "implementing_unit": re.compile(r"^(\d{3,})\s*[-－—]\s*(?=[^\x00-\x7f])"),
 }
@@ -76,7 +85,7 @@ def _amount_unit(r: CellReader, fund_label: Cell | None, before: list[str]) -> s
 def _header_value(r: CellReader, cell: Cell, label: str, path: str) -> str | None:
     """The value of a header label: text after the label in its own cell, else the cell to its right."""
     rest = clean(cell.text)
-    rest = re.sub(r"^[\s:：]+", "", rest[len(label):]) if normalize(rest).startswith(label) else ""
+    rest = re.sub(r"^[\s:：]+", "", rest[len(label) :]) if normalize(rest).startswith(label) else ""
     rest = re.sub(r"^[(（][^)）]*[)）][\s:：]*", "", rest)  # 实施单位（盖章）：…
     if rest:
         r.note(path, cell)
@@ -106,16 +115,24 @@ def _header(r: CellReader, rows: range) -> dict[str, str | None]:
     for name, pattern in _CODES.items():
         value = values.get(name)
         code = pattern.match(value or "")
-        if code and value and value[code.end():]:
-            values[name] = value[code.end():]
-            r.issues.append(Issue(code=IssueCode.MISPLACED_TEXT, field=name, severity="warning", original=value,
-                                  resolved=True,
-                                  message=f"code {code.group(0).strip()} printed before the name; kept without it"))
+        if code and value and value[code.end() :]:
+            values[name] = value[code.end() :]
+            r.issues.append(
+                Issue(
+                    code=IssueCode.MISPLACED_TEXT,
+                    field=name,
+                    severity="warning",
+                    original=value,
+                    resolved=True,
+                    message=f"code {code.group(0).strip()} printed before the name; kept without it",
+                )
+            )
     return values
 
 
-def _report_left_over(r: CellReader, rows: range, field: str, severity: Severity, why: str,
-                      section: Section | None = None) -> None:
+def _report_left_over(
+    r: CellReader, rows: range, field: str, severity: Severity, why: str, section: Section | None = None
+) -> None:
     for c in r.left_over(rows):
         r.unmapped(c, field, severity, why, section)
 
@@ -136,8 +153,13 @@ def _unknown_cells(r: CellReader) -> list[tuple[Section, str]]:
     out: dict[tuple[Section, str], None] = {}
     for c in r.g.cells:
         text = clean(c.text)
-        if text and len(text) <= r.settings.label_max_chars and not is_blank(text) \
-                and not any(r.vocab.match(s, text) for s in _SECTIONS) and not re.search(r"\d", text):
+        if (
+            text
+            and len(text) <= r.settings.label_max_chars
+            and not is_blank(text)
+            and not any(r.vocab.match(s, text) for s in _SECTIONS)
+            and not re.search(r"\d", text)
+        ):
             out[("unknown", text)] = None
     return list(out)
 
@@ -164,11 +186,21 @@ def _report_unread(r: CellReader, rows: _Rows, header: dict[str, str | None], go
         _report_left_over(r, span, missing[0] if missing else field, severity, why, section)
 
     header_end = rows.funds if rows.funds is not None else rows.head
-    report(range(rows.name, header_end), list(HEADER_FIELDS), "record", "a label or value the reader does not know",
-           "header")
+    report(
+        range(rows.name, header_end),
+        list(HEADER_FIELDS),
+        "record",
+        "a label or value the reader does not know",
+        "header",
+    )
     if rows.funds is not None and rows.funds_end is not None:
-        report(range(rows.funds, rows.funds + 1), [], "funds",
-               "a fund column header the reader does not know; its column is not read", "fund_columns")
+        report(
+            range(rows.funds, rows.funds + 1),
+            [],
+            "funds",
+            "a fund column header the reader does not know; its column is not read",
+            "fund_columns",
+        )
         report(range(rows.funds, rows.funds_end), [], "funds", "in the fund block, not read")
     goals_start = rows.funds_end if rows.funds_end is not None else rows.name
     report(range(goals_start, rows.head), list(goals), "record", "text near the goals, not read", "goals")
@@ -179,13 +211,19 @@ def _first_row(r: CellReader, pred, rows: range) -> int | None:
     return next((row for row in rows if pred(row)), None)
 
 
-def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
-                    settings: TemplateSettings = SETTINGS) -> ExtractResult:
+def chunk_to_record(
+    chunk: Chunk, vocab: Vocabulary | None = None, settings: TemplateSettings = SETTINGS
+) -> ExtractResult:
     r = CellReader(chunk, vocab, settings)
     rows = range(r.g.n_rows)
-    name_row = _first_row(r, lambda row: any(
-        (m := r.vocab.match("header", c.text)) is not None and m.field == "project_name" and m.how != "inside"
-        for c in r.origins(row)), rows)
+    name_row = _first_row(
+        r,
+        lambda row: any(
+            (m := r.vocab.match("header", c.text)) is not None and m.field == "project_name" and m.how != "inside"
+            for c in r.origins(row)
+        ),
+        rows,
+    )
     head = _first_row(r, lambda row: is_indicator_header(r, row), range(name_row or 0, r.g.n_rows))
     if name_row is None or head is None:
         missing = "no 项目名称 label" if name_row is None else "no indicator header row (三级指标 …)"
@@ -199,8 +237,10 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
     funds, fund_label, funds_end, fund_cols = None, None, fund_row, {}
     if fund_row is not None:
         fund_cols = fund_header(r, fund_row) or {}
-        fund_label = next((c for c in r.g.row(fund_row) if c.col < min(h.col for h in fund_cols.values())
-                           and not is_blank(c.text)), None)
+        fund_label = next(
+            (c for c in r.g.row(fund_row) if c.col < min(h.col for h in fund_cols.values()) and not is_blank(c.text)),
+            None,
+        )
         funds, extras, funds_end = read_funds(r, fund_row, fund_cols, head, _amount_unit(r, fund_label, chunk.before))
     expected, actual = read_goals(r, range(name_row, head))
     header = _header(r, range(name_row, head))
@@ -210,8 +250,9 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
         total_weight, total_score = read_totals(r, block.total_row, block.columns)
     end = block.total_row + 1 if block.total_row is not None else r.g.n_rows
     _trailing(r, end)
-    _report_unread(r, _Rows(name_row, fund_row, funds_end, head, end), header, {
-        "goal_expected": expected, "goal_actual": actual})
+    _report_unread(
+        r, _Rows(name_row, fund_row, funds_end, head, end), header, {"goal_expected": expected, "goal_actual": actual}
+    )
     record = Record(
         source=Source(file=chunk.file, table=chunk.index),
         year=_year(r, range(name_row), chunk.before),
@@ -235,5 +276,9 @@ def chunk_to_record(chunk: Chunk, vocab: Vocabulary | None = None,
 
 def unread_record(chunk: Chunk, reason: str) -> Record:
     """A table that could not be read at all: an empty record whose one issue puts it in front of a person."""
-    return Record(source=Source(file=chunk.file, table=chunk.index), issues=[Issue(
-        code=IssueCode.EXTRACTION_FAILED, field="record", message=f"this table could not be read: {reason}")])
+    return Record(
+        source=Source(file=chunk.file, table=chunk.index),
+        issues=[
+            Issue(code=IssueCode.EXTRACTION_FAILED, field="record", message=f"this table could not be read: {reason}")
+        ],
+    )

@@ -23,8 +23,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-Section = Literal["header", "fund_columns", "fund_rows", "goals", "indicator_columns", "indicator_parts", "rows",
-                  "unknown"]
+Section = Literal[
+    "header", "fund_columns", "fund_rows", "goals", "indicator_columns", "indicator_parts", "rows", "unknown"
+]
 How = Literal["exact", "glued", "inside"]
 
 _NOTE = re.compile(r"[(（【\[][^)）】\]]*[)）】\]]")

@@ -46,8 +46,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _serve(conn: Connection, inherited: list[Connection], parent: int, extractor: Extractor,
-           registry: list[str] | None, limits: Limits) -> None:
+def _serve(
+    conn: Connection,
+    inherited: list[Connection],
+    parent: int,
+    extractor: Extractor,
+    registry: list[str] | None,
+    limits: Limits,
+) -> None:
     _die_with_parent(parent)
     for end in inherited:  # the parent's ends of this and the other workers' pipes
         end.close()
@@ -76,12 +82,14 @@ def _rss_mb(pid: int) -> float:
 
 
 class _Worker:
-    def __init__(self, ctx, extractor: Extractor, registry: list[str] | None, limits: Limits,
-                 others: list[_Worker]) -> None:
+    def __init__(
+        self, ctx, extractor: Extractor, registry: list[str] | None, limits: Limits, others: list[_Worker]
+    ) -> None:
         self.conn, child = ctx.Pipe()
         inherited = [self.conn, *(w.conn for w in others)]
-        self.proc = ctx.Process(target=_serve, args=(child, inherited, os.getpid(), extractor, registry, limits),
-                                daemon=True)
+        self.proc = ctx.Process(
+            target=_serve, args=(child, inherited, os.getpid(), extractor, registry, limits), daemon=True
+        )
         self.proc.start()
         child.close()
         self.task = None
@@ -103,8 +111,14 @@ class _Worker:
         self.conn.close()
 
 
-def read_in_workers(tasks: Iterator, workers: int, extractor: Extractor, registry: list[str] | None,
-                    limits: Limits, done: Callable[[Any, FileResult], None]) -> None:
+def read_in_workers(
+    tasks: Iterator,
+    workers: int,
+    extractor: Extractor,
+    registry: list[str] | None,
+    limits: Limits,
+    done: Callable[[Any, FileResult], None],
+) -> None:
     """Read each task's .path in a worker; call done(task, result) in this process as each finishes."""
     ctx = mp.get_context("fork")
     pool: list[_Worker] = []

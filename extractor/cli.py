@@ -43,20 +43,29 @@ def _line(outcome: FileOutcome) -> str:
         return f"FAILED  {name}: {safe(outcome.reason)}"
     if outcome.status == "duplicate":
         return f"dup     {name}: {safe(outcome.reason)}"
-    verb = "skipped (already done)" if outcome.status == "skipped" else (
-        f"{outcome.tables} tables, {outcome.queued} issues queued for review")
+    verb = (
+        "skipped (already done)"
+        if outcome.status == "skipped"
+        else (f"{outcome.tables} tables, {outcome.queued} issues queued for review")
+    )
     return "\n".join([f"ok      {name}: {verb}"] + [f"        {name}: {safe(w)}" for w in outcome.warnings])
 
 
 def _summary(summary: RunSummary) -> None:
     done = len(summary.outcomes) - len(summary.failed)
     rate = summary.tables / summary.seconds if summary.seconds else 0
-    click.echo(f"{len(summary.outcomes)} files: {done} read, {len(summary.failed)} failed; "
-               f"{summary.tables} tables in {summary.seconds:.1f} s ({rate:.0f} tables/s)", err=True)
+    click.echo(
+        f"{len(summary.outcomes)} files: {done} read, {len(summary.failed)} failed; "
+        f"{summary.tables} tables in {summary.seconds:.1f} s ({rate:.0f} tables/s)",
+        err=True,
+    )
     dups = sum(o.status == "duplicate" for o in summary.outcomes)
     if dups or summary.linked:
-        click.echo(f"duplicates: {dups} files with the content of another (stored once); {summary.linked} records "
-                   "are the same table as a record of another file (duplicate_record)", err=True)
+        click.echo(
+            f"duplicates: {dups} files with the content of another (stored once); {summary.linked} records "
+            "are the same table as a record of another file (duplicate_record)",
+            err=True,
+        )
     if summary.issues:
         click.echo("issues: " + ", ".join(f"{code} {n}" for code, n in summary.issues.most_common()), err=True)
     for o in summary.failed:
@@ -85,9 +94,24 @@ def _stop_on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt  # a SIGTERM stops the batch as Ctrl-C does: workers stopped, stored files kept
 
 
-def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=300.0, max_memory=4096,
-            max_pages=1000, follow_links=False, password=None, root=None, convert=False, model=None, price=None,
-            pages_as_document=False, **llm):
+def _ingest(
+    paths,
+    registry,
+    workers=1,
+    engine="local",
+    address=None,
+    timeout=300.0,
+    max_memory=4096,
+    max_pages=1000,
+    follow_links=False,
+    password=None,
+    root=None,
+    convert=False,
+    model=None,
+    price=None,
+    pages_as_document=False,
+    **llm,
+):
     from tqdm import tqdm
 
     if threading.current_thread() is threading.main_thread():
@@ -109,17 +133,29 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
     files = list(iter_files((Path(p) for p in paths), follow_links, pages_as_document))
     # The bar shows only on a terminal; per-file lines go above it, or alone in a log.
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True) as bar:
+
         def report(outcome: FileOutcome) -> None:
             tqdm.write(_line(outcome), file=sys.stderr)
             bar.update(1)
 
         try:
-            summary = run(files, store, extractor, _registry(registry), on_file=report, workers=workers,
-                          limits=Limits(timeout, max_memory, pages=max_pages, settings=settings), engine=engine,
-                          address=address, root=root, pages_as_document=pages_as_document)
+            summary = run(
+                files,
+                store,
+                extractor,
+                _registry(registry),
+                on_file=report,
+                workers=workers,
+                limits=Limits(timeout, max_memory, pages=max_pages, settings=settings),
+                engine=engine,
+                address=address,
+                root=root,
+                pages_as_document=pages_as_document,
+            )
         except _model_unavailable() as exc:
-            raise click.ClickException(f"stopped: {safe(exc)}. Files read before are stored; the next run reads "
-                                       "the rest.") from None
+            raise click.ClickException(
+                f"stopped: {safe(exc)}. Files read before are stored; the next run reads the rest."
+            ) from None
     _summary(summary)
     if line := extractor.summary():
         click.echo(safe(line), err=True)
@@ -128,8 +164,9 @@ def _ingest(paths, registry, workers=1, engine="local", address=None, timeout=30
 
 
 @click.group()
-@click.option("--verbose", is_flag=True, help="Print the tracebacks behind errors too (always kept in "
-              "$JIXIAO_HOME/jixiao.log).")
+@click.option(
+    "--verbose", is_flag=True, help="Print the tracebacks behind errors too (always kept in $JIXIAO_HOME/jixiao.log)."
+)
 def main(verbose: bool) -> None:
     """Read performance self-evaluation tables into checked, structured records."""
     from extractor._log import log_to
@@ -162,8 +199,12 @@ def config(password, convert, model, price) -> None:
         click.echo(f"{name:<{widths[0]}}  {env:<{widths[1]}}  {safe(value):<{widths[2]}}  {source}")
 
 
-_format_opt = click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]),
-                           help="Only needed when the output's name does not say it.")
+_format_opt = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "xlsx"]),
+    help="Only needed when the output's name does not say it.",
+)
 
 
 def _checked_format(output: Path, fmt: str | None) -> str:
@@ -184,46 +225,83 @@ def _target(write, *args):
 
 
 _paths = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-_registry_opt = click.option("--registry", type=click.Path(exists=True, path_type=Path),
-                             help="Official names, one per line (or a JSON list), for name checks.")
+_registry_opt = click.option(
+    "--registry",
+    type=click.Path(exists=True, path_type=Path),
+    help="Official names, one per line (or a JSON list), for name checks.",
+)
 
 
 def _batch_options(f):
-    for option in reversed([
-        click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
-                     help="Worker processes reading files in parallel."),
-        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True),
-        click.option("--address", help="Ray cluster address (with --engine ray); default: start a local Ray."),
-        click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file."),
-        click.option("--max-memory", type=int, default=4096, show_default=True, help="MiB allowed per file."),
-        click.option("--max-pages", type=click.IntRange(1), default=1000, show_default=True,
-                     help="Pages allowed per PDF; a longer one is refused before reading."),
-        click.option("--follow-links", is_flag=True, help="Read links in a folder that lead out of it."),
-        click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                     help="Folder the files' keys are relative to (default: the one holding every path named)."),
-        click.option("--password", help="Password for encrypted PDFs (or set JIXIAO_PDF_PASSWORD)."),
-        click.option("--pages-as-document", is_flag=True,
-                     help="A folder of page images (photos, scans) is one document, pages in file-name order."),
-        click.option("--convert", is_flag=True, help="Convert .doc/.wps/.xls/.et/.rtf files with LibreOffice "
-                     "(soffice) and read the copies; without it they are listed with the command to convert them."),
-        click.option("--extractor", "backend", type=click.Choice(["template", "llm", "auto"]), default="template",
-                     show_default=True, help="auto: the template reader, and the model only where it cannot map "
-                     "a table. The model is any OpenAI-compatible server: OPENAI_API_KEY, OPENAI_BASE_URL."),
-        click.option("--model", help="Model name (default $JIXIAO_LLM_MODEL)."),
-        click.option("--max-cost", type=float, help="Stop before the model calls of this run cost more (USD)."),
-        click.option("--price", help="USD per 1M input,output tokens, e.g. 0.15,0.60 (default: prices.json)."),
-        click.option("--semantic", is_flag=True, help="Ask the model whether goals and indicators match."),
-        click.option("--concurrency", type=click.IntRange(1), default=4, show_default=True,
-                     help="Model calls at once."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--workers",
+                type=click.IntRange(1),
+                default=1,
+                show_default=True,
+                help="Worker processes reading files in parallel.",
+            ),
+            click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True),
+            click.option("--address", help="Ray cluster address (with --engine ray); default: start a local Ray."),
+            click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file."),
+            click.option("--max-memory", type=int, default=4096, show_default=True, help="MiB allowed per file."),
+            click.option(
+                "--max-pages",
+                type=click.IntRange(1),
+                default=1000,
+                show_default=True,
+                help="Pages allowed per PDF; a longer one is refused before reading.",
+            ),
+            click.option("--follow-links", is_flag=True, help="Read links in a folder that lead out of it."),
+            click.option(
+                "--root",
+                type=click.Path(exists=True, file_okay=False, path_type=Path),
+                help="Folder the files' keys are relative to (default: the one holding every path named).",
+            ),
+            click.option("--password", help="Password for encrypted PDFs (or set JIXIAO_PDF_PASSWORD)."),
+            click.option(
+                "--pages-as-document",
+                is_flag=True,
+                help="A folder of page images (photos, scans) is one document, pages in file-name order.",
+            ),
+            click.option(
+                "--convert",
+                is_flag=True,
+                help="Convert .doc/.wps/.xls/.et/.rtf files with LibreOffice "
+                "(soffice) and read the copies; without it they are listed with the command to convert them.",
+            ),
+            click.option(
+                "--extractor",
+                "backend",
+                type=click.Choice(["template", "llm", "auto"]),
+                default="template",
+                show_default=True,
+                help="auto: the template reader, and the model only where it cannot map "
+                "a table. The model is any OpenAI-compatible server: OPENAI_API_KEY, OPENAI_BASE_URL.",
+            ),
+            click.option("--model", help="Model name (default $JIXIAO_LLM_MODEL)."),
+            click.option("--max-cost", type=float, help="Stop before the model calls of this run cost more (USD)."),
+            click.option("--price", help="USD per 1M input,output tokens, e.g. 0.15,0.60 (default: prices.json)."),
+            click.option("--semantic", is_flag=True, help="Ask the model whether goals and indicators match."),
+            click.option(
+                "--concurrency", type=click.IntRange(1), default=4, show_default=True, help="Model calls at once."
+            ),
+        ]
+    ):
         f = option(f)
     return f
 
 
 @main.command()
 @_paths
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Export file: .jsonl, .csv or .xlsx (the format follows the name).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Export file: .jsonl, .csv or .xlsx (the format follows the name).",
+)
 @_format_opt
 @_registry_opt
 @_batch_options
@@ -232,8 +310,10 @@ def extract(paths, output, fmt, registry, **batch) -> None:
     fmt = _checked_format(output, fmt)  # before reading: a wrong name should not cost a whole batch
     store, summary = _ingest(paths, registry, **batch)
     counts = _target(to_file, ((rec, reviewed) for _, rec, reviewed in store.records(summary.file_ids)), output, fmt)
-    click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.errors} issues for review: `jixiao queue`)",
-               err=True)
+    click.echo(
+        f"wrote {counts.records} records to {safe(output)} ({counts.errors} issues for review: `jixiao queue`)",
+        err=True,
+    )
     if summary.outcomes and len(summary.failed) == len(summary.outcomes):
         sys.exit(1)
 
@@ -284,8 +364,9 @@ def queue(code, file_name, project, page, limit, count_only) -> None:
 @click.option("--undo", "undo_it", is_flag=True, help="Undo your last answer.")
 @click.option("--field", help="The single field to set when the item is about a group (funds.current_appropriation).")
 @click.option("--comment", help="A note kept with the answer in the audit.")
-@click.option("--who", default=lambda: f"cli:{getpass.getuser()}", show_default="cli:$USER",
-              help="Name in the audit trail.")
+@click.option(
+    "--who", default=lambda: f"cli:{getpass.getuser()}", show_default="cli:$USER", help="Name in the audit trail."
+)
 def review(item, value, accept, confirm, skip_it, undo_it, field, comment, who) -> None:
     """Answer a review item without a browser; with only ITEM, show it."""
     from extractor.review import answer, skip, undo
@@ -389,9 +470,13 @@ def users_list() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it local).")
 @click.option("--port", default=8000, show_default=True)
 @click.option("--secure-cookies", is_flag=True, help="Served over HTTPS (behind TLS): cookies only go over HTTPS.")
-@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
-              help="Proxies trusted to say the client's address and scheme (X-Forwarded-For/-Proto); an HTTPS "
-                   "scheme from them makes cookies Secure too.")
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies trusted to say the client's address and scheme (X-Forwarded-For/-Proto); an HTTPS "
+    "scheme from them makes cookies Secure too.",
+)
 def serve(host, port, secure_cookies, forwarded_allow_ips) -> None:
     """Start the review web app."""
     import uvicorn
@@ -400,20 +485,37 @@ def serve(host, port, secure_cookies, forwarded_allow_ips) -> None:
 
     if not Store().users():
         click.echo("no accounts yet: create one with `jixiao users add NAME --role admin`", err=True)
-    uvicorn.run(create_app(secure_cookies=secure_cookies), host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips=forwarded_allow_ips)
+    uvicorn.run(
+        create_app(secure_cookies=secure_cookies),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 @main.command("export")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Export file: .jsonl, .csv or .xlsx (the format follows the name).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Export file: .jsonl, .csv or .xlsx (the format follows the name).",
+)
 @_format_opt
 @click.option("--only-reviewed", is_flag=True, help="Only records a person has reviewed (no open error left).")
-@click.option("--as-gold", "gold_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write the reviewed records as DIR/gold.jsonl (the corpus format, expected_issues from the "
-                   "answers) with copies of their source files: a regression set for score.py.")
-@click.option("--to", "db_url", help="A database to write normalised tables into (re-exports update): "
-              "postgresql://user:pass@host/db or sqlite:///FILE.")
+@click.option(
+    "--as-gold",
+    "gold_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the reviewed records as DIR/gold.jsonl (the corpus format, expected_issues from the "
+    "answers) with copies of their source files: a regression set for score.py.",
+)
+@click.option(
+    "--to",
+    "db_url",
+    help="A database to write normalised tables into (re-exports update): "
+    "postgresql://user:pass@host/db or sqlite:///FILE.",
+)
 def export_cmd(output, fmt, only_reviewed, gold_dir, db_url) -> None:
     """Write every stored record (with corrections) and the audit trail of review actions."""
     if output is None and gold_dir is None and db_url is None:
@@ -430,8 +532,10 @@ def export_cmd(output, fmt, only_reviewed, gold_dir, db_url) -> None:
     items = ((rec, reviewed) for _, rec, reviewed in store.records(only_reviewed=only_reviewed))
     counts = _target(to_file, items, output, fmt, store.audit())
     trail = "the sheet audit" if fmt == "xlsx" else safe(audit_path(output).name)
-    click.echo(f"wrote {counts.records} records to {safe(output)} ({counts.reviewed} reviewed); "
-               f"review actions in {trail}", err=True)
+    click.echo(
+        f"wrote {counts.records} records to {safe(output)} ({counts.reviewed} reviewed); review actions in {trail}",
+        err=True,
+    )
 
 
 if __name__ == "__main__":

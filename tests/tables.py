@@ -43,18 +43,24 @@ def build(
             span = spans[k] if spans else 1
             if text is not None:
                 paragraphs = list(text) if isinstance(text, (list, tuple)) else [text]
-                cells.append(Cell(row, col, paragraphs, height if k == 0 and height > 1 else 1, span,
-                                  index, row, col))
+                cells.append(Cell(row, col, paragraphs, height if k == 0 and height > 1 else 1, span, index, row, col))
             col += span
         row += 1
 
     put([title], [9])
     put(["项目名称", name], [2, 7])
     put(["主管部门", department, "实施单位", unit], [2, 3, 1, 3])
-    put([f"项目资金\n（{money_unit}）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-        [1, 2, 1, 1, 1, 1, 1, 1], height=5)
-    for label, values in (("年度资金总额", total), (appropriation_label, current), ("上年结转资金", carryover),
-                          ("其他资金", other)):
+    put(
+        [f"项目资金\n（{money_unit}）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        [1, 2, 1, 1, 1, 1, 1, 1],
+        height=5,
+    )
+    for label, values in (
+        ("年度资金总额", total),
+        (appropriation_label, current),
+        ("上年结转资金", carryover),
+        ("其他资金", other),
+    ):
         put([None, label, *values], [1, 2, 1, 1, 1, 1, 1, 1])
     put(["年度总体目标", "预期目标", "实际完成情况"], [1, 4, 4], height=2)
     put([None, "完成年度培训计划", "已完成"], [1, 4, 4])

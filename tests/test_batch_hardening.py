@@ -44,8 +44,12 @@ def _batch_in_progress(tmp_path: Path) -> tuple[subprocess.Popen, list[int], Pat
     folder = _copies(tmp_path / "in", 16)
     home = tmp_path / "home-batch"
     env = {**os.environ, "JIXIAO_HOME": str(home)}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "ingest", str(folder), "--workers", "2"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "cli.py"), "ingest", str(folder), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     db = home / "jixiao.db"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
@@ -82,8 +86,13 @@ def test_devices_and_fifos_are_refused_and_the_batch_goes_on(tmp_path):
     os.mkfifo(fifo)
     home = tmp_path / "home-special"
     env = {**os.environ, "JIXIAO_HOME": str(home)}
-    out = subprocess.run([sys.executable, str(ROOT / "cli.py"), "ingest", "/dev/zero", str(fifo), str(CORPUS_DOCX),
-                          "--workers", "1"], env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "ingest", "/dev/zero", str(fifo), str(CORPUS_DOCX), "--workers", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert "FAILED  zero: not a regular file (a character device)" in out.stderr
     assert "FAILED  pipe.docx: not a regular file (a FIFO)" in out.stderr
@@ -135,8 +144,9 @@ def test_a_zip_bomb_is_refused_before_inflating(tmp_path, workers):
     summary = run([bomb, CORPUS_DOCX], Store(), workers=workers, limits=Limits(unpacked_mb=16))
     assert time.monotonic() - start < 30
     [failed] = summary.failed
-    declared = re.fullmatch(r"its parts declare (\d+) MiB unpacked, over the 16 MiB limit \(a zip bomb\?\): not read",
-                            failed.reason)
+    declared = re.fullmatch(
+        r"its parts declare (\d+) MiB unpacked, over the 16 MiB limit \(a zip bomb\?\): not read", failed.reason
+    )
     assert failed.name == "bomb.docx" and declared and 40 <= int(declared.group(1)) < 42
     assert summary.tables == 23
 
@@ -156,7 +166,12 @@ def test_a_pdf_over_the_page_budget_is_refused(tmp_path):
     _blank_pdf(flood, 60)
     home = tmp_path / "home-pages"
     env = {**os.environ, "JIXIAO_HOME": str(home)}
-    out = subprocess.run([sys.executable, str(ROOT / "cli.py"), "ingest", str(flood), str(CORPUS_DOCX),
-                          "--max-pages", "50"], env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "ingest", str(flood), str(CORPUS_DOCX), "--max-pages", "50"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "FAILED  flood.pdf: 60 pages is over the 50-page budget per file: not read" in out.stderr
     assert out.returncode == 0 and "23 tables" in out.stderr

@@ -82,8 +82,9 @@ def test_parts_must_add_up_to_total():
 def test_printed_execution_rate_must_match():
     bad = build(total=("120.50", "120.50", "118.00", "100", "99.10%", "92"))
     assert codes(read(bad)[0])["amount_mismatch"] == ["funds.total.execution_rate"]
-    rounded = build(total=("120.50", "120.50", "118.00", "100", "98%", "92"),
-                    current=("120.50", "120.50", "118.00", "—", "", "—"))
+    rounded = build(
+        total=("120.50", "120.50", "118.00", "100", "98%", "92"), current=("120.50", "120.50", "118.00", "—", "", "—")
+    )
     assert "amount_mismatch" not in codes(read(rounded)[0])
 
 
@@ -101,8 +102,11 @@ def test_budget_row_points_count_towards_total():
     rows = [(*r[:6], str(min(int(r[5]), int(r[6])))) for r in rows]
     weights = sum(int(r[5]) for r in rows)
     scores = sum(int(r[6]) for r in rows)
-    chunk = build(indicators=rows, total=("120.50", "120.50", "118.00", str(100 - weights), "97.93%", "9"),
-                  totals=("100", str(scores + 9)))
+    chunk = build(
+        indicators=rows,
+        total=("120.50", "120.50", "118.00", str(100 - weights), "97.93%", "9"),
+        totals=("100", str(scores + 9)),
+    )
     assert codes(read(chunk)[0]) == {}
 
 
@@ -149,11 +153,16 @@ def test_name_checked_against_registry():
 
 
 def test_unit_suspect_for_yuan_amounts_under_wanyuan():
-    big = build(total=("6094844.00", "6094844.00", "6094844.00", "100", "100%", "92"),
-                current=("6094844.00", "6094844.00", "6094844.00", "—", "", "—"))
+    big = build(
+        total=("6094844.00", "6094844.00", "6094844.00", "100", "100%", "92"),
+        current=("6094844.00", "6094844.00", "6094844.00", "—", "", "—"),
+    )
     assert codes(read(big)[0])["unit_suspect"] == ["amount_unit"]
-    yuan = build(money_unit="元", total=("1205000", "1205000", "1180000", "100", "97.93%", "92"),
-                 current=("1205000", "1205000", "1180000", "—", "", "—"))
+    yuan = build(
+        money_unit="元",
+        total=("1205000", "1205000", "1180000", "100", "97.93%", "92"),
+        current=("1205000", "1205000", "1180000", "—", "", "—"),
+    )
     (record,) = read(yuan)
     assert record.amount_unit == "元" and "unit_suspect" not in codes(record)
 
@@ -162,7 +171,9 @@ def test_implausible_value_for_rate_without_percent():
     rows = list(INDICATORS)
     rows[0] = (rows[0][0], rows[0][1], "验收通过率", "20", "15", *rows[0][5:])
     assert codes(read(build(indicators=rows))[0])["implausible_value"] == [
-        "indicators[0].target", "indicators[0].actual"]
+        "indicators[0].target",
+        "indicators[0].actual",
+    ]
 
 
 def test_benyear_wording_and_title_outside_table():

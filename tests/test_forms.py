@@ -40,13 +40,18 @@ def errors(record: Record, code: str | None = None) -> list[str]:
 
 
 def test_split_target_columns_are_joined_as_printed():
-    (record,) = read(chunk(HEAD.replace("*9", "*11").replace("*7", "*9") + """
+    (record,) = read(
+        chunk(
+            HEAD.replace("*9", "*11").replace("*7", "*9")
+            + """
     绩效指标^4 | 一级指标^2 | 二级指标^2 | 三级指标^2 | 年度指标值*3 | 实际完成值^2 | 分值^2 | 得分^2 | 偏差原因^2
     < | < | < | < | 指标性质 | 指标值 | 度量单位 | < | < | < | <
     < | 产出指标^2 | 数量指标 | 养护里程 | ≧ | 80 | 公里 | 82公里 | 50 | 50 | ~
     < | < | 质量指标 | 路况优良率 | ＞ | 85 | % | 88% | 40 | 35 | 个别路段未达标
     总分*8 | 90 | 85 | ~
-    """))
+    """
+        )
+    )
     assert [(i.target, i.actual) for i in record.indicators] == [("≧80公里", "82公里"), ("＞85%", "88%")]
     assert record.indicators[1].note == "个别路段未达标"
     assert (record.total_weight, record.total_score) == (90, 85)
@@ -54,24 +59,36 @@ def test_split_target_columns_are_joined_as_printed():
 
 
 def test_split_columns_without_a_parent_header_attach_to_their_value():
-    (record,) = read(chunk(HEAD + """
+    (record,) = read(
+        chunk(
+            HEAD
+            + """
     绩效指标^2 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 全年实际值 | 权重 | 得分 | 原因分析
     < | 服务人次 | 不少于 | 735 | 人次 | 800人次 | 90 | 85 | ~
     合计*6 | 90 | 85 | ~
-    """))
+    """
+        )
+    )
     ind = record.indicators[0]
     assert (ind.name, ind.target, ind.actual, ind.weight, ind.score) == ("服务人次", "不少于735人次", "800人次", 90, 85)
 
 
 def test_columns_found_wherever_they_stand():
-    (record,) = read(chunk(HEAD + """
+    (record,) = read(
+        chunk(
+            HEAD
+            + """
     绩效指标^3 | 一级指标 | 二级指标 | 三级指标 | 分值 | 年度指标值 | 实际完成情况 | 得分 | 未完成原因分析
     < | 产出指标 | 时效指标 | 按期完成率 | 45 | ≥95% | 100% | 45 | ~
     < | 满意度指标 | 服务对象满意度指标 | 群众满意度 | 45 | ≥85% | 80% | 40 | 调查样本偏少
     总分*4 | 90 | ~*2 | 85 | ~
-    """))
+    """
+        )
+    )
     assert [(i.weight, i.target, i.actual, i.score) for i in record.indicators] == [
-        (45, "≥95%", "100%", 45), (45, "≥85%", "80%", 40)]
+        (45, "≥95%", "100%", 45),
+        (45, "≥85%", "80%", 40),
+    ]
     assert record.indicators[1].note == "调查样本偏少"
     assert (record.total_weight, record.total_score) == (90, 85)
 
@@ -134,7 +151,10 @@ TRANSFER = """
 def test_transfer_form_without_a_weight_column():
     (record,) = read(chunk(TRANSFER))
     assert (record.project_name, record.department, record.implementing_unit) == (
-        "林业草原防灾减灾资金", "某市林业局", "某市国有林场")
+        "林业草原防灾减灾资金",
+        "某市林业局",
+        "某市国有林场",
+    )
     t = record.funds.total
     assert (t.annual_budget, t.executed, t.execution_rate, t.score, t.initial_budget) == (200, 190, "95%", 19, None)
     assert record.funds.current_appropriation.annual_budget is None  # 中央资金 is not 当年财政拨款
@@ -145,14 +165,19 @@ def test_transfer_form_without_a_weight_column():
 
 
 def test_template_debris_is_dropped_with_a_warning_or_reported():
-    (record,) = read(chunk(HEAD.replace("乡村道路养护", "2021-520101-003 乡村道路养护") + """
+    (record,) = read(
+        chunk(
+            HEAD.replace("乡村道路养护", "2021-520101-003 乡村道路养护")
+            + """
     绩效指标^5 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
     < | 产出指标 | 数量指标 | 养护里程 | ≥80公里 | 82公里 | 90 | 85 | （请填写偏差原因）
     < | ~ | ~ | 指标2： | ~ | ~ | ~ | ~ | ~
     < | …… | …… | …… | ~ | ~ | ~ | ~ | ~
     < | ／ | ／ | ／ | ／ | ／ | ／ | ／ | ／
     总分*6 | 90 | 85 | ~
-    """))
+    """
+        )
+    )
     assert record.project_name == "乡村道路养护"
     assert [i.name for i in record.indicators] == ["养护里程"]
     assert record.indicators[0].note is None
@@ -162,11 +187,16 @@ def test_template_debris_is_dropped_with_a_warning_or_reported():
 
 
 def test_an_unknown_column_and_a_label_in_a_value_cell_are_errors_never_values():
-    (record,) = read(chunk(HEAD.replace("完成道路养护80公里", "年初设定目标") + """
+    (record,) = read(
+        chunk(
+            HEAD.replace("完成道路养护80公里", "年初设定目标")
+            + """
     绩效指标^2 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 考核方式 | 分值 | 得分 | 偏差原因分析及改进措施
     < | 产出指标 | 数量指标 | 养护里程 | ≥80公里 | 现场核查 | 90 | 85 | ~
     总分*6 | 90 | 85 | ~
-    """))
+    """
+        )
+    )
     assert record.goal_expected is None and "goal_expected" in errors(record, "unmapped_cell")
     assert record.indicators[0].actual is None
     assert "indicators" in errors(record, "unmapped_cell")  # the 考核方式 column
@@ -176,13 +206,18 @@ def test_an_unknown_column_and_a_label_in_a_value_cell_are_errors_never_values()
 
 
 def test_level_labels_with_notes_and_suffixes():
-    (record,) = read(chunk(HEAD + """
+    (record,) = read(
+        chunk(
+            HEAD
+            + """
     绩效指标^4 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
     < | 产出指标(50分) | 数量指标 | 养护里程 | >=80公里 | 82公里 | 50 | 50 | ~
     < | （40分）^2 | 社会效益指标 | 通行时间 | 缩短 | 缩短 | 20 | 20 | ~
     < | < | 服务对象满意度指标等 | 群众满意度 | 不低于85% | 90% | 20 | 15 | ~
     总分*6 | 90 | 85 | ~
-    """))
+    """
+        )
+    )
     assert [i.level1 for i in record.indicators] == ["产出指标", "效益指标", "满意度指标"]
     assert record.indicators[2].level2 == "服务对象满意度指标"
     assert errors(record) == []
@@ -190,24 +225,39 @@ def test_level_labels_with_notes_and_suffixes():
 
 
 def test_blanks_an_unfilled_form_needs_are_missing_values():
-    (record,) = read(chunk(HEAD.replace("| 95 | 10 | 95% | 9.5", "| ~ | 10 | ~ | ~") + """
+    (record,) = read(
+        chunk(
+            HEAD.replace("| 95 | 10 | 95% | 9.5", "| ~ | 10 | ~ | ~")
+            + """
     绩效指标^2 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
     < | 产出指标 | 数量指标 | 养护里程 | ≥80公里 | ~ | 90 | ~ | ~
     总分*6 | 90 | ~ | ~
-    """))
+    """
+        )
+    )
     assert set(errors(record, "missing_value")) >= {
-        "indicators[0].actual", "indicators[0].score", "total_score", "funds.total.executed",
-        "funds.total.execution_rate", "funds.total.score"}
+        "indicators[0].actual",
+        "indicators[0].score",
+        "total_score",
+        "funds.total.executed",
+        "funds.total.execution_rate",
+        "funds.total.score",
+    }
 
 
 def test_generic_names_repeat_under_two_groups_specific_ones_do_not():
-    (record,) = read(chunk(HEAD + """
+    (record,) = read(
+        chunk(
+            HEAD
+            + """
     绩效指标^4 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
     < | 产出指标^2 | 数量指标 | 其他指标 | 完成 | 完成 | 30 | 30 | ~
     < | < | 质量指标 | 其他指标 | 合格 | 合格 | 30 | 30 | ~
     < | 满意度指标 | 服务对象满意度指标 | 其他指标 | ≥85% | 90% | 30 | 25 | ~
     总分*6 | 90 | 85 | ~
-    """))
+    """
+        )
+    )
     assert errors(record, "duplicate_indicator") == []
 
 
@@ -230,15 +280,23 @@ def test_year_from_spaced_title_file_name_or_the_file():
 
 
 def test_a_budget_summary_with_a_project_column_is_not_numbered():
-    summary = grid("""
+    summary = grid(
+        """
     序号 | 项目名称 | 预算数（万元） | 执行数（万元） | 自评得分
     1 | 乡村道路养护 | 100 | 95 | 85
-    """, index=1, before=["二、项目资金情况"])
-    form = grid(HEAD + """
+    """,
+        index=1,
+        before=["二、项目资金情况"],
+    )
+    form = grid(
+        HEAD
+        + """
     绩效指标^2 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
     < | 产出指标 | 数量指标 | 养护里程 | ≥80公里 | 82公里 | 90 | 85 | ~
     总分*6 | 90 | 85 | ~
-    """, index=2)
+    """,
+        index=2,
+    )
     chunks, others = sort_tables([summary, form])
     assert [c.index for c in chunks] == [1] and chunks[0].grid.row(1)[1].text == "乡村道路养护"
     assert len(others) == 1
@@ -246,12 +304,17 @@ def test_a_budget_summary_with_a_project_column_is_not_numbered():
 
 def test_unit_suspect_judges_a_file_together():
     def table(budget: str):
-        return chunk(HEAD.replace("| 100 | 100 | 95 |", f"| {budget} | {budget} | {budget} |", 2)
-                     .replace("95% | 9.5", "100% | 10").replace("95% | —", "100% | —") + """
+        return chunk(
+            HEAD.replace("| 100 | 100 | 95 |", f"| {budget} | {budget} | {budget} |", 2)
+            .replace("95% | 9.5", "100% | 10")
+            .replace("95% | —", "100% | —")
+            + """
         绩效指标^2 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
         < | 产出指标 | 数量指标 | 养护里程 | ≥80公里 | 82公里 | 90 | 85 | ~
         总分*6 | 90 | 95 | ~
-        """)
+        """
+        )
+
     big_but_plausible = read(table("500"), table("12000"), table("800"))
     assert [errors(r, "unit_suspect") for r in big_but_plausible] == [[], [], []]
     odd_one = read(table("500"), table("6500000"), table("800"))
@@ -284,7 +347,10 @@ SICHUAN_2023 = """
 def test_sichuan_2023_form_with_codes_instructions_and_a_reason_column():
     (record,) = read(chunk(SICHUAN_2023))
     assert (record.project_name, record.department, record.implementing_unit) == (
-        "工资性支出", "某县发展和改革局", "某县发展和改革局")
+        "工资性支出",
+        "某县发展和改革局",
+        "某县发展和改革局",
+    )
     assert record.goal_expected == "保障工资及时足额发放"
     assert record.goal_actual is None and "goal_actual" in errors(record, "unmapped_cell")  # the form's instruction
     assert (record.funds.total.annual_budget, record.funds.total.score) == (Decimal("251.89"), 10)
@@ -295,9 +361,14 @@ def test_sichuan_2023_form_with_codes_instructions_and_a_reason_column():
 
 
 def test_a_table_read_without_its_total_row_puts_its_last_row_in_question():
-    (record,) = read(chunk(HEAD + """
+    (record,) = read(
+        chunk(
+            HEAD
+            + """
     绩效指标^3 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
     < | 产出指标 | 数量指标 | 养护里程 | ≥80公里 | 82公里 | 50 | 50 | ~
     < | 效益指标 | 社会效益指标 | 通行时间 | 缩短 | 缩短 | 40 | 35 | 宣传覆盖面不足，将拓展线上宣传
-    """))
+    """
+        )
+    )
     assert "indicators[1]" in errors(record, "missing_value")  # the note may go on onto a page not read

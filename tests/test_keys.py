@@ -50,8 +50,11 @@ def test_same_named_files_in_two_folders_keep_two_keys_and_copies_are_stored_onc
     store = Store()
     summary = run([root], store)
     statuses = sorted((o.name, o.status) for o in summary.outcomes)
-    assert statuses == [("区人社局/自评表.docx", "ok"), ("区财政局/自评表.docx", "ok"),
-                        ("备份/自评表.docx", "duplicate")]
+    assert statuses == [
+        ("区人社局/自评表.docx", "ok"),
+        ("区财政局/自评表.docx", "ok"),
+        ("备份/自评表.docx", "duplicate"),
+    ]
     rows = _exported(store, tmp_path)
     assert len(rows) == 46
     assert len({r["id"] for r in rows}) == 46
@@ -92,8 +95,9 @@ def test_the_same_table_in_two_files_is_linked_and_every_disagreement_is_an_item
     assert items["appendix.docx"][0]["severity"] == "error"
     assert set(items["appendix.docx"][0]["candidates"]) == {"基本完成", GOAL}
     assert [i["field"] for i in items["report.pdf"]] == ["goal_actual"]
-    other_tables = [i for r in rows if r["source"]["table"] != 1
-                    for i in r["issues"] if i["code"] == "readings_disagree"]
+    other_tables = [
+        i for r in rows if r["source"]["table"] != 1 for i in r["issues"] if i["code"] == "readings_disagree"
+    ]
     assert other_tables == []
     # linking again (as after a file is read again) links the same way: nothing doubled
     assert link_duplicates(store) == 69

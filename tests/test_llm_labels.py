@@ -109,7 +109,12 @@ def test_an_unknown_column_header_is_asked_once_and_the_template_reads_its_cells
     assert [i.actual for i in other.indicators] == actuals[1]
     (kept,) = LabelSuggestions(store.conn).all()
     assert (kept.section, kept.label, kept.field, kept.model, kept.count) == (
-        "indicator_columns", "全年完成情况", "actual", "scripted-model", 2)
+        "indicator_columns",
+        "全年完成情况",
+        "actual",
+        "scripted-model",
+        2,
+    )
     assert [e[1] for e in kept.examples] == [2, 3]
 
 

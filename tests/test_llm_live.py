@@ -43,12 +43,20 @@ def local_server():
 
 def test_a_table_through_a_live_model(local_server):
     store = Store()
-    config = LLMConfig(model=MODEL_ALIAS, base_url=local_server, api_key="sk-local", price=Price(0, 0),
-                       max_tokens=48, reasks=0, timeout=300, attempts=1)
+    config = LLMConfig(
+        model=MODEL_ALIAS,
+        base_url=local_server,
+        api_key="sk-local",
+        price=Price(0, 0),
+        max_tokens=48,
+        reasks=0,
+        timeout=300,
+        attempts=1,
+    )
     extractor = LLMExtractor(config, "llm", store=store)
     summary = run([ONE_TABLE], store, extractor)
     assert summary.outcomes[0].status == "ok", summary.outcomes[0].reason
-    (_, record, _), = store.records(summary.file_ids)
+    ((_, record, _),) = store.records(summary.file_ids)
     assert record.source.table == 1 and record.extractor.startswith(f"llm:{MODEL_ALIAS}:")
     assert extractor.usage.requests >= 1 and extractor.usage.input_tokens > 1000  # the server counted the prompt
     queued = {row["code"] for row in store.queue()}

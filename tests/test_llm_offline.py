@@ -55,10 +55,21 @@ def ideal_answer(chunk) -> dict:
 
     title = next(c for c in chunk.grid.cells if str(rec.year) in c.text)
     unit = next(c for c in chunk.grid.cells if rec.amount_unit in c.text and "项目资金" in c.text)
-    answer = {"year": f"{title.ref}|{rec.year}", "amount_unit": f"{unit.ref}|{rec.amount_unit}", "funds": {},
-              "indicators": []}
-    for f in ("project_name", "department", "implementing_unit", "goal_expected", "goal_actual", "total_weight",
-              "total_score"):
+    answer = {
+        "year": f"{title.ref}|{rec.year}",
+        "amount_unit": f"{unit.ref}|{rec.amount_unit}",
+        "funds": {},
+        "indicators": [],
+    }
+    for f in (
+        "project_name",
+        "department",
+        "implementing_unit",
+        "goal_expected",
+        "goal_actual",
+        "total_weight",
+        "total_score",
+    ):
         answer[f] = cite(f, getattr(rec, f))
     for row in ("total", "current_appropriation", "carryover", "other"):
         fr = getattr(rec.funds, row)
@@ -68,15 +79,36 @@ def ideal_answer(chunk) -> dict:
     return answer
 
 
-def completion(arguments: dict | str, prompt_tokens: int = 1800, completion_tokens: int = 900,
-               finish: str = "tool_calls", tool: str = "record_table") -> dict:
+def completion(
+    arguments: dict | str,
+    prompt_tokens: int = 1800,
+    completion_tokens: int = 900,
+    finish: str = "tool_calls",
+    tool: str = "record_table",
+) -> dict:
     args = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
-    return {"id": "chatcmpl-scripted", "object": "chat.completion", "created": 0, "model": "scripted",
-            "choices": [{"index": 0, "finish_reason": finish, "message": {
-                "role": "assistant", "content": None, "tool_calls": [
-                    {"id": "call_0", "type": "function", "function": {"name": tool, "arguments": args}}]}}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens}}
+    return {
+        "id": "chatcmpl-scripted",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "scripted",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": finish,
+                "message": {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [{"id": "call_0", "type": "function", "function": {"name": tool, "arguments": args}}],
+                },
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
 
 
 class Scripted(ThreadingHTTPServer):
@@ -138,8 +170,16 @@ def scripted():
 
 
 def extractor_for(server, mode: str = "llm", store: Store | None = None, **kw) -> LLMExtractor:
-    config = LLMConfig(model="scripted-model", base_url=server.url, api_key="sk-test", price=Price(1.0, 2.0),
-                       backoff=0.01, backoff_max=0.02, timeout=kw.pop("timeout", 5.0), **kw)
+    config = LLMConfig(
+        model="scripted-model",
+        base_url=server.url,
+        api_key="sk-test",
+        price=Price(1.0, 2.0),
+        backoff=0.01,
+        backoff_max=0.02,
+        timeout=kw.pop("timeout", 5.0),
+        **kw,
+    )
     return LLMExtractor(config, mode, store=store or Store())
 
 
@@ -167,8 +207,12 @@ def test_prompt_stays_small(chunks):
     from extractor.llm import estimate_tokens, load_prompt
 
     prompt = load_prompt("extract")
-    sizes = [estimate_tokens("".join(m["content"] for m in prompt.messages(
-        grid=chunk_to_grid_text(c), index=str(c.index), file=c.file))) for c in chunks]
+    sizes = [
+        estimate_tokens(
+            "".join(m["content"] for m in prompt.messages(grid=chunk_to_grid_text(c), index=str(c.index), file=c.file))
+        )
+        for c in chunks
+    ]
     assert max(sizes) < 2500, sizes  # chars ÷ 1.5 errs high; bench/bench_llm_prompt.py prints the figures
 
 
@@ -208,7 +252,7 @@ def test_unknown_cell_is_a_validation_error(chunks):
     ids = set(citable(chunks[1]))
     with pytest.raises(ValidationError, match="r99c1 is not a cell"):
         TableAnswer.model_validate({"project_name": "r99c1|宣传与推广"}, context={"ids": ids})
-    with pytest.raises(ValidationError, match="is not \"<cell id>|<text>\""):
+    with pytest.raises(ValidationError, match='is not "<cell id>|<text>"'):
         TableAnswer.model_validate({"total_score": "88"}, context={"ids": ids})
 
 
@@ -318,9 +362,15 @@ def test_auto_asks_nothing_where_the_template_is_sure(chunks, scripted):
 
 def test_semantic_check_on_template_records(chunks, scripted):
     judge = "judge_goal_and_indicators"
-    server = scripted([(200, completion({"same_project": False, "reason": "目标写招考与培训，指标写补贴发放"}, 300, 40,
-                                        tool=judge)),
-                       (200, completion({"same_project": True, "reason": "一致"}, 300, 20, tool=judge))])
+    server = scripted(
+        [
+            (
+                200,
+                completion({"same_project": False, "reason": "目标写招考与培训，指标写补贴发放"}, 300, 40, tool=judge),
+            ),
+            (200, completion({"same_project": True, "reason": "一致"}, 300, 20, tool=judge)),
+        ]
+    )
     config = LLMConfig(model="scripted-model", base_url=server.url, api_key="sk-test", concurrency=1)
     extractor = LLMExtractor(config, "template", semantic=True, store=Store())
     assert extractor.name.startswith("template+semantic:scripted-model:")

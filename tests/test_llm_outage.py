@@ -42,8 +42,10 @@ def test_an_unreachable_server_is_one_clear_message(monkeypatch, tmp_path):
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{_closed_port()}/v1")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     start = time.monotonic()
-    out = CliRunner().invoke(main, ["extract", str(CORPUS_DOCX), "-o", str(tmp_path / "out.jsonl"),
-                                    "--extractor", "llm", "--model", "any-model"])
+    out = CliRunner().invoke(
+        main,
+        ["extract", str(CORPUS_DOCX), "-o", str(tmp_path / "out.jsonl"), "--extractor", "llm", "--model", "any-model"],
+    )
     assert time.monotonic() - start < 20
     assert out.exit_code == 1
     assert "stopped: the model server at http://127.0.0.1:" in out.output and "cannot be reached" in out.output

@@ -32,8 +32,11 @@ MODEL = os.environ.get("JIXIAO_LLM_MODEL", MODEL_ALIAS)
 
 @pytest.fixture(scope="module")
 def vcr_config():
-    return {"match_on": ["method", "path", "body"], "filter_headers": ["authorization", "api-key", "x-api-key"],
-            "allow_playback_repeats": False}
+    return {
+        "match_on": ["method", "path", "body"],
+        "filter_headers": ["authorization", "api-key", "x-api-key"],
+        "allow_playback_repeats": False,
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -66,8 +69,9 @@ def kept_values_occur_in_their_cells(record, chunk) -> list[str]:
 @pytest.mark.vcr
 def test_a_real_model_answer_goes_through_the_cell_check(vcr, record_mode):
     chunk = grids_to_chunks(file_to_grids(CORPUS_DOCX).grids)[1]
-    config = LLMConfig(model=MODEL, base_url=BASE_URL, api_key="sk-test", price=Price(1.0, 2.0), max_tokens=1024,
-                       reasks=1, timeout=600)
+    config = LLMConfig(
+        model=MODEL, base_url=BASE_URL, api_key="sk-test", price=Price(1.0, 2.0), max_tokens=1024, reasks=1, timeout=600
+    )
     extractor = LLMExtractor(config, "llm", store=Store())
     record = extractor.extract(chunk).record
     resolve([record])

@@ -54,8 +54,12 @@ def test_verbose_prints_the_traceback_from_the_worker_too(tmp_path, jixiao_home)
     bad = tmp_path / "a.broken"
     bad.write_text("x")
     script = VERBOSE.format(tests=str(Path(__file__).parent), path=str(bad))
-    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         env={**os.environ, "JIXIAO_HOME": str(jixiao_home)})
+    res = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JIXIAO_HOME": str(jixiao_home)},
+    )
     assert res.returncode == 1  # nothing could be read
     assert "Traceback (most recent call last)" in res.stderr and "RuntimeError: no parser for a.broken" in res.stderr
     assert "Traceback" in (jixiao_home / "jixiao.log").read_text("utf-8")

@@ -32,13 +32,18 @@ with vcr.VCR(record_mode="none", match_on=["method", "path", "body"]).use_casset
     main(["extract", "--extractor", "llm", "--model", {MODEL_ALIAS!r}, "--price", "1,2",
           "--concurrency", "1", "-o", sys.argv[1], {str(CORPUS_DOCX)!r}])
 """
-LLM_ENV = {"OPENAI_BASE_URL": "http://127.0.0.1:8765/v1", "JIXIAO_LLM_MAX_TOKENS": "160", "JIXIAO_LLM_REASKS": "0",
-           "JIXIAO_LLM_TIMEOUT": "900"}
+LLM_ENV = {
+    "OPENAI_BASE_URL": "http://127.0.0.1:8765/v1",
+    "JIXIAO_LLM_MAX_TOKENS": "160",
+    "JIXIAO_LLM_REASKS": "0",
+    "JIXIAO_LLM_TIMEOUT": "900",
+}
 
 
 def run(*cmd: object, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    out = subprocess.run([str(c) for c in cmd], cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        [str(c) for c in cmd], cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True
+    )
     assert out.returncode == 0, f"{cmd}:\n{out.stdout}\n{out.stderr}"
     return out
 

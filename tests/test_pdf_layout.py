@@ -25,28 +25,42 @@ def _v(x: float, y0: float = 0, y1: float = 40) -> Rule:
     return Rule(x, y0, y1)
 
 
-@pytest.mark.parametrize(("values", "expected"), [
-    ([10.0, 11.0, 30.0], [10.5, 30.0]),  # within 2 pt: one position, their mean
-    ([30.0, 10.0], [10.0, 30.0]),  # sorted
-    ([0.0, 2.0, 4.0], [2.0]),  # a chain of near positions is one
-    ([0.0, 2.5], [0.0, 2.5]),
-    ([], []),
-])
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([10.0, 11.0, 30.0], [10.5, 30.0]),  # within 2 pt: one position, their mean
+        ([30.0, 10.0], [10.0, 30.0]),  # sorted
+        ([0.0, 2.0, 4.0], [2.0]),  # a chain of near positions is one
+        ([0.0, 2.5], [0.0, 2.5]),
+        ([], []),
+    ],
+)
 def test_snap(values: list[float], expected: list[float]) -> None:
     assert snap(values) == pytest.approx(expected)
 
 
 # Each case: horizontal rules, vertical rules, and the expected cells as (row, col, rowspan, colspan).
 GRIDS = {
-    "two by two": ([_h(0), _h(20), _h(40)], [_v(0), _v(50), _v(100)],
-                   [(0, 0, 1, 1), (0, 1, 1, 1), (1, 0, 1, 1), (1, 1, 1, 1)]),
-    "a header across both columns": ([_h(0), _h(20), _h(40)], [_v(0), _v(50, 20, 40), _v(100)],
-                                     [(0, 0, 1, 2), (1, 0, 1, 1), (1, 1, 1, 1)]),
-    "a label down both rows": ([_h(0), _h(20, 50, 100), _h(40)], [_v(0), _v(50), _v(100)],
-                               [(0, 0, 2, 1), (0, 1, 1, 1), (1, 1, 1, 1)]),
-    "a border drawn cell by cell": ([_h(0, 0, 50), _h(0.5, 50, 100), _h(20), _h(40)],
-                                    [_v(0, 0, 20), _v(0, 20, 40), _v(50), _v(100)],
-                                    [(0, 0, 1, 1), (0, 1, 1, 1), (1, 0, 1, 1), (1, 1, 1, 1)]),
+    "two by two": (
+        [_h(0), _h(20), _h(40)],
+        [_v(0), _v(50), _v(100)],
+        [(0, 0, 1, 1), (0, 1, 1, 1), (1, 0, 1, 1), (1, 1, 1, 1)],
+    ),
+    "a header across both columns": (
+        [_h(0), _h(20), _h(40)],
+        [_v(0), _v(50, 20, 40), _v(100)],
+        [(0, 0, 1, 2), (1, 0, 1, 1), (1, 1, 1, 1)],
+    ),
+    "a label down both rows": (
+        [_h(0), _h(20, 50, 100), _h(40)],
+        [_v(0), _v(50), _v(100)],
+        [(0, 0, 2, 1), (0, 1, 1, 1), (1, 1, 1, 1)],
+    ),
+    "a border drawn cell by cell": (
+        [_h(0, 0, 50), _h(0.5, 50, 100), _h(20), _h(40)],
+        [_v(0, 0, 20), _v(0, 20, 40), _v(50), _v(100)],
+        [(0, 0, 1, 1), (0, 1, 1, 1), (1, 0, 1, 1), (1, 1, 1, 1)],
+    ),
 }
 
 
@@ -77,23 +91,29 @@ def _word(text: str, x: float, base: float, size: float = 10, pitch: float = 10)
     return [Char(ch, x + pitch * k, x + pitch * k + size, base, size) for k, ch in enumerate(text)]
 
 
-@pytest.mark.parametrize(("chars", "expected"), [
-    (_word("项目", 0, 20) + _word("名称", 20, 21), ["项目名称"]),  # a baseline 1 pt lower: the same line
-    (_word("项目", 0, 20) + _word("名称", 0, 32), ["项目", "名称"]),
-    (_word("ab", 0, 20) + _word("cd", 26, 20), ["ab cd"]),  # a 6 pt gap between Latin letters is a space
-    (_word("项目", 0, 20) + _word("名称", 26, 20), ["项目名称"]),  # the same gap beside Chinese is justification
-    (_word("项目", 0, 20) + _word("名称", 32, 20), ["项目 名称"]),  # wider than a character: a space
-])
+@pytest.mark.parametrize(
+    ("chars", "expected"),
+    [
+        (_word("项目", 0, 20) + _word("名称", 20, 21), ["项目名称"]),  # a baseline 1 pt lower: the same line
+        (_word("项目", 0, 20) + _word("名称", 0, 32), ["项目", "名称"]),
+        (_word("ab", 0, 20) + _word("cd", 26, 20), ["ab cd"]),  # a 6 pt gap between Latin letters is a space
+        (_word("项目", 0, 20) + _word("名称", 26, 20), ["项目名称"]),  # the same gap beside Chinese is justification
+        (_word("项目", 0, 20) + _word("名称", 32, 20), ["项目 名称"]),  # wider than a character: a space
+    ],
+)
 def test_characters_into_lines(chars: list[Char], expected: list[str]) -> None:
     assert [line_text(line) for line in lines(chars)] == expected
 
 
-@pytest.mark.parametrize(("rows", "right", "expected"), [
-    ([("完成率达到", 20), ("百分之百", 32)], 150, ["完成率达到", "百分之百"]),  # stops short: a new paragraph
-    ([("完成率达到", 20), ("百分之百", 32)], 60, ["完成率达到百分之百"]),  # fills the cell: a wrap
-    ([("完成率达到", 20), ("百分之百", 50)], 60, ["完成率达到", "百分之百"]),  # a blank line between: a break
-    ([("95435.", 20), ("80", 32)], 60, ["95435.80"]),
-])
+@pytest.mark.parametrize(
+    ("rows", "right", "expected"),
+    [
+        ([("完成率达到", 20), ("百分之百", 32)], 150, ["完成率达到", "百分之百"]),  # stops short: a new paragraph
+        ([("完成率达到", 20), ("百分之百", 32)], 60, ["完成率达到百分之百"]),  # fills the cell: a wrap
+        ([("完成率达到", 20), ("百分之百", 50)], 60, ["完成率达到", "百分之百"]),  # a blank line between: a break
+        ([("95435.", 20), ("80", 32)], 60, ["95435.80"]),
+    ],
+)
 def test_lines_into_paragraphs(rows: list[tuple[str, float]], right: float, expected: list[str]) -> None:
     cell_lines = [_word(text, 10, base) for text, base in rows]
     assert paragraphs(cell_lines, unit=1.2, right=right) == expected  # unit: the normal pitch, in font sizes

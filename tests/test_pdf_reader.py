@@ -47,8 +47,10 @@ def _pdf(pages: list[str], encrypt: bool = False) -> bytes:
     kids = []
     for content in pages:
         objs.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
-        objs.append(f"<< /Type /Page /Parent 5 0 R /MediaBox [0 0 {H} {H}] /Contents {len(objs)} 0 R "
-                    "/Resources << /Font << /F1 1 0 R /F2 3 0 R >> /XObject << /Im1 4 0 R >> >> >>")
+        objs.append(
+            f"<< /Type /Page /Parent 5 0 R /MediaBox [0 0 {H} {H}] /Contents {len(objs)} 0 R "
+            "/Resources << /Font << /F1 1 0 R /F2 3 0 R >> /XObject << /Im1 4 0 R >> >> >>"
+        )
         kids.append(f"{len(objs)} 0 R")
     objs[4] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
     objs.append("<< /Type /Catalog /Pages 5 0 R >>")
@@ -75,13 +77,24 @@ def _write(tmp_path, name: str, data: bytes):
 # A table with a merged header, a label merged down two rows, wrapped text and a cell of two values.
 MERGES = (
     _text(20, 20, "Title 2020")
-    + _rule(20, 40, 140, 40) + _rule(20, 60, 140, 60) + _rule(60, 100, 140, 100) + _rule(20, 150, 140, 150)
-    + _rule(20, 40, 20, 150) + _rule(60, 60, 60, 150) + _rule(100, 60, 100, 150) + _rule(140, 40, 140, 150)
-    + _text(24, 55, "Header") + _text(24, 75, "Left")
-    + _text(64, 75, "满意度") + _text(64, 87, "指标")  # 30 of 32 points used: a CJK label wrapped
-    + _text(104, 75, "95435.") + _text(104, 87, "80")  # a number broken by a narrow cell
-    + _text(64, 115, "10") + _text(64, 139, "9")  # a blank line between: two values
-    + _text(104, 115, "满意度") + _text(104, 139, "指标")  # full lines, yet a blank line between
+    + _rule(20, 40, 140, 40)
+    + _rule(20, 60, 140, 60)
+    + _rule(60, 100, 140, 100)
+    + _rule(20, 150, 140, 150)
+    + _rule(20, 40, 20, 150)
+    + _rule(60, 60, 60, 150)
+    + _rule(100, 60, 100, 150)
+    + _rule(140, 40, 140, 150)
+    + _text(24, 55, "Header")
+    + _text(24, 75, "Left")
+    + _text(64, 75, "满意度")
+    + _text(64, 87, "指标")  # 30 of 32 points used: a CJK label wrapped
+    + _text(104, 75, "95435.")
+    + _text(104, 87, "80")  # a number broken by a narrow cell
+    + _text(64, 115, "10")
+    + _text(64, 139, "9")  # a blank line between: two values
+    + _text(104, 115, "满意度")
+    + _text(104, 139, "指标")  # full lines, yet a blank line between
 )
 
 
@@ -222,10 +235,12 @@ def test_generated_pdfs_over_page_breaks_give_their_gold_indicators():
             got = file_to_records(pdf).records
             assert len(got) == len(want), pdf.name
             for record, g in zip(got, want):
-                assert [(i.level1, i.level2, i.name, i.actual, i.weight, i.score, i.note)
-                        for i in record.indicators] == [
+                assert [
+                    (i.level1, i.level2, i.name, i.actual, i.weight, i.score, i.note) for i in record.indicators
+                ] == [
                     (i["level1"], i["level2"], i["name"], i["actual"], i["weight"], i["score"], i["note"])
-                    for i in g["indicators"]], (pdf.name, g["source"])
+                    for i in g["indicators"]
+                ], (pdf.name, g["source"])
 
 
 def test_encrypted_pdf_opens_with_its_password_only(tmp_path, monkeypatch):
@@ -246,8 +261,9 @@ def test_encrypted_pdf_opens_with_its_password_only(tmp_path, monkeypatch):
     runner = CliRunner()
     wrong = runner.invoke(main, ["extract", str(locked), "-o", str(tmp_path / "a.jsonl"), "--password", "nope"])
     assert wrong.exit_code == 1 and "locked-copy.pdf: encrypted PDF: it needs a password" in wrong.output
-    right = runner.invoke(main, ["extract", str(locked), "-o", str(tmp_path / "b.jsonl"), "--password", "松江2020",
-                                 "--workers", "2"])
+    right = runner.invoke(
+        main, ["extract", str(locked), "-o", str(tmp_path / "b.jsonl"), "--password", "松江2020", "--workers", "2"]
+    )
     assert right.exit_code == 0, right.output
     assert "JIXIAO_PDF_PASSWORD" not in os.environ  # the workers got it with their settings
     first = json.loads((tmp_path / "b.jsonl").read_text("utf-8").splitlines()[0])

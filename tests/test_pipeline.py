@@ -67,8 +67,12 @@ def test_extract_cli_scores_on_corpus(tmp_path):
 
 def _bad_files(folder: Path) -> dict[str, Path]:
     folder.mkdir()
-    files = {"empty": folder / "empty.docx", "corrupt": folder / "corrupt.docx",
-             "no_table": folder / "no-table.docx", "staff": folder / "staff.docx"}
+    files = {
+        "empty": folder / "empty.docx",
+        "corrupt": folder / "corrupt.docx",
+        "no_table": folder / "no-table.docx",
+        "staff": folder / "staff.docx",
+    }
     files["empty"].write_bytes(b"")
     files["corrupt"].write_bytes(b"PK\x03\x04 this is not really a zip archive")
     d = docx.Document()
@@ -95,8 +99,9 @@ def test_bad_input_is_reported_and_batch_goes_on(tmp_path):
     assert "\ufffd\ufffd-report.docx: 23 tables" in res.output
     lines = (tmp_path / "p.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == 23
-    only_bad = CliRunner().invoke(main, ["extract", str(files["empty"]), str(files["corrupt"]),
-                                         "-o", str(tmp_path / "q.jsonl")])
+    only_bad = CliRunner().invoke(
+        main, ["extract", str(files["empty"]), str(files["corrupt"]), "-o", str(tmp_path / "q.jsonl")]
+    )
     assert only_bad.exit_code == 1
 
 

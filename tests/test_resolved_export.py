@@ -27,18 +27,28 @@ def test_an_answer_that_ends_a_check_stays_on_the_record_as_resolved(tmp_path):
     assert answer(store, weights, "alice", value="90").ok  # the weights add up now: the check is silent
     assert answer(store, _item(store, "ambiguous_cell", 2), "bob", candidate=2).ok
     assert answer(store, _item(store, "implausible_value", 3), "carol").ok  # confirmed as printed
-    assert answer(store, _item(store, "missing_value", 8), "dan", value="1",
-                  field="funds.current_appropriation.executed").ok
+    assert answer(
+        store, _item(store, "missing_value", 8), "dan", value="1", field="funds.current_appropriation.executed"
+    ).ok
     records = _export(store, tmp_path)
     [m] = [i for i in records[8]["issues"] if i["field"] == "funds.current_appropriation"]
-    assert (m["resolved"], m["field"], m["value"], m["resolved_by"]) == (True, "funds.current_appropriation", "1",
-                                                                        "dan")
+    assert (m["resolved"], m["field"], m["value"], m["resolved_by"]) == (
+        True,
+        "funds.current_appropriation",
+        "1",
+        "dan",
+    )
     assert undo(store, "dan").ok  # an undone answer is no part of the story
     records = _export(store, tmp_path)
 
     [w] = [i for i in records[10]["issues"] if i["code"] == "weight_total_mismatch"]
-    assert (w["resolved"], w["severity"], w["original"], w["value"], w["resolved_by"]) == (True, "warning", "100",
-                                                                                          "90", "alice")
+    assert (w["resolved"], w["severity"], w["original"], w["value"], w["resolved_by"]) == (
+        True,
+        "warning",
+        "100",
+        "90",
+        "alice",
+    )
     assert w["resolved_at"] and "90" in w["message"]
     assert records[10]["total_weight"] == 90
     [a] = [i for i in records[2]["issues"] if i["code"] == "ambiguous_cell"]

@@ -39,8 +39,9 @@ def store() -> Store:
 def login(name: str) -> TestClient:
     client = TestClient(create_app(), base_url="http://127.0.0.1")
     token = _CSRF.search(client.get("/login").text).group(1)
-    r = client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token, "next": "/"},
-                    follow_redirects=False)
+    r = client.post(
+        "/login", data={"name": name, "password": PASSWORD, "csrf": token, "next": "/"}, follow_redirects=False
+    )
     assert r.status_code == 303, r.text
     return client
 
@@ -70,7 +71,8 @@ def test_login_needs_the_password_and_the_form_token(store):
     wrong = client.post("/login", data={"name": "alice", "password": "guess", "csrf": token})
     assert wrong.status_code == 401 and "wrong name or password" in wrong.text
     forged = TestClient(create_app(), base_url="http://127.0.0.1").post(
-        "/login", data={"name": "alice", "password": PASSWORD, "csrf": "made-up"}, follow_redirects=False)
+        "/login", data={"name": "alice", "password": PASSWORD, "csrf": "made-up"}, follow_redirects=False
+    )
     assert forged.status_code == 403
     hashed = store.user("alice")["password_hash"]
     assert hashed.startswith("$argon2") and PASSWORD not in hashed
@@ -79,13 +81,15 @@ def test_login_needs_the_password_and_the_form_token(store):
 def test_reviewer_cannot_reach_admin_pages(store):
     alice = login("alice")
     assert alice.get("/admin/users").status_code == 403
-    r = alice.post("/admin/users", data={"csrf": csrf_of(alice), "name": "eve", "password": "longenough",
-                                         "role": "admin"})
+    r = alice.post(
+        "/admin/users", data={"csrf": csrf_of(alice), "name": "eve", "password": "longenough", "role": "admin"}
+    )
     assert r.status_code == 403 and store.user("eve") is None
     admin = login("root")
     assert "alice" in admin.get("/admin/users").text
-    admin.post("/admin/users", data={"csrf": csrf_of(admin), "name": "bob", "password": "longenough",
-                                     "role": "reviewer"})
+    admin.post(
+        "/admin/users", data={"csrf": csrf_of(admin), "name": "bob", "password": "longenough", "role": "reviewer"}
+    )
     assert store.user("bob")["role"] == "reviewer"
 
 
@@ -103,8 +107,9 @@ def test_html_in_a_value_is_escaped(store):
     alice = login("alice")
     missing = item_id(store, 6, "missing_value")  # 实施单位 is blank in table 6
     payload = '<script>alert("x")</script>'
-    r = alice.post(f"/items/{missing}", data={"csrf": csrf_of(alice), "action": "set", "value": payload},
-                   follow_redirects=False)
+    r = alice.post(
+        f"/items/{missing}", data={"csrf": csrf_of(alice), "action": "set", "value": payload}, follow_redirects=False
+    )
     assert r.status_code == 303
     page = alice.get(f"/items/{missing}").text
     assert "&lt;script&gt;alert(" in page and payload not in page
@@ -140,8 +145,13 @@ def test_core_issues_close_through_the_web_and_the_export_matches_gold(store, tm
     asked: list[tuple[int, str]] = []
     for table, g in gold.items():
         for expected in (e for e in g["expected_issues"] if e["tier"] == "core"):
-            items = [i for i in store.queue() if i["tbl"] == table and i["code"] in expected["codes"]
-                     and any(score.covers(i["field"], f) for f in expected["fields"])]
+            items = [
+                i
+                for i in store.queue()
+                if i["tbl"] == table
+                and i["code"] in expected["codes"]
+                and any(score.covers(i["field"], f) for f in expected["fields"])
+            ]
             for i in items:
                 truth = score.get(g, i["field"])
                 data = {"csrf": csrf_of(alice, f"/items/{i['id']}"), "action": "confirm"}
@@ -155,8 +165,13 @@ def test_core_issues_close_through_the_web_and_the_export_matches_gold(store, tm
     assert len(asked) == 12  # every core issue the checks queue (the tables settle the other 5 themselves)
     for table, g in gold.items():
         for e in g["expected_issues"]:
-            still = [i for i in store.queue() if i["tbl"] == table and i["code"] in e["codes"]
-                     and any(score.covers(i["field"], f) for f in e["fields"])]
+            still = [
+                i
+                for i in store.queue()
+                if i["tbl"] == table
+                and i["code"] in e["codes"]
+                and any(score.covers(i["field"], f) for f in e["fields"])
+            ]
             assert not (e["tier"] == "core" and still), (table, e)
 
     out = tmp_path / "reviewed.jsonl"
@@ -187,8 +202,9 @@ def test_pdf_source_shows_the_page_with_the_cell_outlined(tmp_path):
     page = alice.get(f"/items/{item['id']}").text
     image = re.search(r'<img src="(/files/\d+/pages/(\d+)\.png)"', page)
     assert image, "no page image on the item page of a PDF"
-    boxes = re.findall(r'class="box primary" style="left:([\d.]+)%;top:([\d.]+)%;width:([\d.]+)%;height:([\d.]+)%"',
-                       page)
+    boxes = re.findall(
+        r'class="box primary" style="left:([\d.]+)%;top:([\d.]+)%;width:([\d.]+)%;height:([\d.]+)%"', page
+    )
     assert len(boxes) == 1 and all(0 < float(v) < 100 for v in boxes[0])
     png = alice.get(image.group(1))
     assert png.status_code == 200 and png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"

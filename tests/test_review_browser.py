@@ -19,8 +19,16 @@ from extractor import Store, run
 from extractor.review import hash_password
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -122,5 +130,7 @@ def test_fix_the_ambiguous_cell_with_the_keyboard(server, browser, tmp_path):
     assert not [i for i in table2["issues"] if i["code"] == "ambiguous_cell" and i["severity"] == "error"]
     trail = [json.loads(line) for line in (tmp_path / "reviewed.audit.jsonl").read_text("utf-8").splitlines()]
     assert [(a["who"], a["action"], a["field"], a["new_value"]) for a in trail] == [
-        ("alice", "accept", "indicators[0].score", "10"), ("alice", "skip", "amount_unit", None),
-        ("alice", "set", "indicators[0].target", "20%")]
+        ("alice", "accept", "indicators[0].score", "10"),
+        ("alice", "skip", "amount_unit", None),
+        ("alice", "set", "indicators[0].target", "20%"),
+    ]

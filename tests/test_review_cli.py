@@ -44,7 +44,11 @@ def test_review_from_the_cli(tmp_path):
     assert {(r["table"], r["project_name"], r["reviewed"]) for r in rows} == {("2", "宣传与推广", "true")}
     trail = list(csv.DictReader(open(tmp_path / "only.audit.csv", encoding="utf-8-sig")))
     assert [(a["action"], a["new_value"], a["undone_at"] != "") for a in trail] == [
-        ("set", "9", True), ("undo", "10", False), ("accept", "10", False), ("confirm", "万元", False)]
+        ("set", "9", True),
+        ("undo", "10", False),
+        ("accept", "10", False),
+        ("confirm", "万元", False),
+    ]
 
 
 def test_group_fields_take_a_named_field(tmp_path):
@@ -53,13 +57,15 @@ def test_group_fields_take_a_named_field(tmp_path):
     item = next(i for i in store.queue("missing_value") if i["field"] == "funds.current_appropriation")
     group = runner.invoke(main, ["review", str(item["id"]), "--set", "5"])
     assert group.exit_code == 1 and "is a group of fields" in group.output
-    ok = runner.invoke(main, ["review", str(item["id"]), "--field", "funds.current_appropriation.annual_budget",
-                              "--set", "462,086"])
+    ok = runner.invoke(
+        main, ["review", str(item["id"]), "--field", "funds.current_appropriation.annual_budget", "--set", "462,086"]
+    )
     assert ok.exit_code == 0 and f"closed #{item['id']}" in ok.output
     out = tmp_path / "all.jsonl"
     assert runner.invoke(main, ["export", "-o", str(out)]).exit_code == 0
-    record = next(r for r in map(json.loads, out.read_text("utf-8").splitlines())
-                  if r["source"]["table"] == item["tbl"])
+    record = next(
+        r for r in map(json.loads, out.read_text("utf-8").splitlines()) if r["source"]["table"] == item["tbl"]
+    )
     assert record["funds"]["current_appropriation"]["annual_budget"] == 462086
 
 

@@ -82,7 +82,11 @@ def test_units_are_offered_and_nothing_else_is_a_unit(store, chinese):
     unit = item_id(store, 2, "unit_suspect")
     page = alice.get(f"/items/{unit}").text
     assert re.findall(r'data-key="(\d)"\s+class="candidate">(\S+) <kbd>', page) == [
-        ("1", "元"), ("2", "千元"), ("3", "万元"), ("4", "亿元")]
+        ("1", "元"),
+        ("2", "千元"),
+        ("3", "万元"),
+        ("4", "亿元"),
+    ]
     for typed in ("yuan", "圆"):
         _post(alice, f"/items/{unit}", action="set", value=typed, field="amount_unit")
         assert "金额单位只能是 元/千元/万元/亿元" in alice.get(f"/items/{unit}").text
@@ -100,7 +104,8 @@ def test_one_bulk_answer_closes_the_files_unit_items_each_audited(store):
     assert store.queue("unit_suspect") == []
     trail = [a for a in store.actions() if a["code"] == "unit_suspect"]
     assert len(trail) == 23 and {(a["action"], a["new_value"], a["who"], a["comment"]) for a in trail} == {
-        ("set", "元", "alice", "金额按元填报")}
+        ("set", "元", "alice", "金额按元填报")
+    }
     assert {rec.amount_unit for _, rec, _ in store.records()} == {"元"}
 
 
@@ -168,7 +173,7 @@ def test_an_automatic_correction_is_listed_and_overruled(store):
     record = Record.model_validate_json(item["data"])
     issue = next(i for i in record.issues if (i.code, i.field) == (item["code"], item["field"]))
     assert issue.resolved and issue.original is not None
-    assert "id=\"overrule\"" in alice.get(f"/items/{item['id']}").text
+    assert 'id="overrule"' in alice.get(f"/items/{item['id']}").text
     _post(alice, f"/items/{item['id']}", action="overrule")
     after = store.item(item["id"])
     level1 = Record.model_validate_json(after["data"]).indicators[int(item["field"][11:].split("]")[0])].level1
@@ -187,7 +192,11 @@ def test_any_field_is_corrected_from_an_item_and_rechecked(store):
     assert after.indicators[0].score == 1 != before.indicators[0].score
     last = store.actions(before_id)[-1]
     assert (last["action"], last["field"], last["new_value"], last["comment"]) == (
-        "set", "indicators[0].score", "1", "原表为1")
+        "set",
+        "indicators[0].score",
+        "1",
+        "原表为1",
+    )
     assert store.item(total)["message"] != before.issues and "with the 年度资金总额" in store.item(total)["message"]
 
 
@@ -231,8 +240,7 @@ def test_keep_as_printed_on_a_two_value_cell_keeps_the_cells_text_or_refuses(sto
     kept = answer(store, item, "alice")
     record = Record.model_validate_json(store.item(item)["data"])
     assert kept.ok and record.indicators[0].target == "≥85% / 90%"
-    assert [(a["action"], a["old_value"], a["new_value"]) for a in store.actions()] == [
-        ("set", "90%", "≥85% / 90%")]
+    assert [(a["action"], a["old_value"], a["new_value"]) for a in store.actions()] == [("set", "90%", "≥85% / 90%")]
 
 
 def test_worklist_claims_and_reopen_in_sql_on_both_databases(db_url):  # noqa: F811
@@ -266,7 +274,8 @@ def test_a_missing_value_group_leaves_each_blank_amount_open(store):
     out = answer(store, group["id"], "alice", value="462086", field="funds.current_appropriation.annual_budget")
     assert out.ok and {(i["code"], i["field"]) for i in out.opened} == {
         ("missing_value", "funds.current_appropriation.initial_budget"),
-        ("missing_value", "funds.current_appropriation.executed")}
+        ("missing_value", "funds.current_appropriation.executed"),
+    }
     for item in out.opened:  # each is answered: a value, or confirmed blank
         assert answer(store, item["id"], "alice").ok
     assert not [i for i in store.queue("missing_value") if i["record_id"] == group["record_id"]]

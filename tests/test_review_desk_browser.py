@@ -56,8 +56,13 @@ def _evidence_in_view(page) -> bool | None:
     if cell.count() == 0:
         return None
     box = cell.first.bounding_box()
-    return box is not None and 0 <= box["x"] and box["x"] + box["width"] <= VIEW["width"] \
-        and 0 <= box["y"] and box["y"] + box["height"] <= VIEW["height"]
+    return (
+        box is not None
+        and 0 <= box["x"]
+        and box["x"] + box["width"] <= VIEW["width"]
+        and 0 <= box["y"]
+        and box["y"] + box["height"] <= VIEW["height"]
+    )
 
 
 def _login(page, base: str) -> None:
@@ -113,9 +118,11 @@ def test_a_clerk_works_the_corpus_at_1366x768(server, browser, tmp_path, monkeyp
     assert not store.queue(), [(i["code"], i["field"]) for i in store.queue()]
     closed = total  # every open item of the corpus, the bulk ones included
     per_item = keys.count / closed
-    print(f"\nkeystrokes: {keys.count} for {closed} items ({items} answered one by one, 23 in one bulk action): "
-          f"{per_item:.2f} per item; outlined cell in view at 1366x768 on "
-          f"{sum(1 for v in in_view if v)} of {sum(1 for v in in_view if v is not None)} items with a cell")
+    print(
+        f"\nkeystrokes: {keys.count} for {closed} items ({items} answered one by one, 23 in one bulk action): "
+        f"{per_item:.2f} per item; outlined cell in view at 1366x768 on "
+        f"{sum(1 for v in in_view if v)} of {sum(1 for v in in_view if v is not None)} items with a cell"
+    )
     assert all(v is not False for v in in_view)
     assert per_item <= 1.5
 
@@ -161,8 +168,9 @@ def test_a_pdf_items_cell_is_in_view_at_full_size(server, browser, tmp_path, mon
     for item in (store.queue("ambiguous_cell")[0], store.queue("score_total_mismatch")[-1]):
         page.goto(f"{server}/items/{item['id']}")
         page.wait_for_function("document.querySelector('#source img').complete")
-        natural, shown = page.evaluate("[document.querySelector('#source img').naturalWidth, "
-                                       "document.querySelector('#source img').clientWidth]")
+        natural, shown = page.evaluate(
+            "[document.querySelector('#source img').naturalWidth, document.querySelector('#source img').clientWidth]"
+        )
         assert natural == shown and natural > VIEW["width"] / 2
         assert _evidence_in_view(page), item
     page.screenshot(path=str(tmp_path / "desk-pdf-item.png"))

@@ -30,14 +30,20 @@ def store() -> Store:
 
 def _wrong_login(client: TestClient, name: str, password: str = "guess-guess"):
     token = _CSRF.search(client.get("/login").text).group(1)
-    return client.post("/login", data={"name": name, "password": password, "csrf": token, "next": "/"},
-                       follow_redirects=False)
+    return client.post(
+        "/login", data={"name": name, "password": password, "csrf": token, "next": "/"}, follow_redirects=False
+    )
 
 
 def test_headers_on_pages_and_error_pages(store, monkeypatch):
     alice = login("alice")
-    for r in (alice.get("/"), alice.get(f"/items/{item_id(store, 2, 'ambiguous_cell')}"), alice.get("/login"),
-              alice.get("/no/such/page"), alice.get("/items/99999999999999999999")):
+    for r in (
+        alice.get("/"),
+        alice.get(f"/items/{item_id(store, 2, 'ambiguous_cell')}"),
+        alice.get("/login"),
+        alice.get("/no/such/page"),
+        alice.get("/items/99999999999999999999"),
+    ):
         csp = r.headers["content-security-policy"]
         assert "form-action 'self'" in csp and "base-uri 'none'" in csp, r.url
         assert r.headers["cache-control"] == "no-store" and r.headers["x-content-type-options"] == "nosniff", r.url
@@ -50,8 +56,12 @@ def test_headers_on_pages_and_error_pages(store, monkeypatch):
 
 def test_ids_beyond_any_key_are_not_found(store):
     alice = login("alice")
-    for path in ("/items/99999999999999999999", "/items/9223372036854775808", "/files/99999999999999999999/pages/1.png",
-                 "/files/1/pages/99999999999999999999.png"):
+    for path in (
+        "/items/99999999999999999999",
+        "/items/9223372036854775808",
+        "/files/99999999999999999999/pages/1.png",
+        "/files/1/pages/99999999999999999999.png",
+    ):
         assert alice.get(path).status_code == 404, path
     r = alice.post("/items/99999999999999999999", data={"csrf": csrf_of(alice), "action": "skip"})
     assert r.status_code == 404
@@ -119,14 +129,24 @@ def test_an_answer_changes_only_the_field_of_its_item(store):
     alice = login("alice")
     unit = item_id(store, 2, "unit_suspect")
     before = store.item(unit)["data"]
-    r = alice.post(f"/items/{unit}", data={"csrf": csrf_of(alice), "action": "set", "field": "project_name",
-                                           "value": "changed"}, follow_redirects=True)
+    r = alice.post(
+        f"/items/{unit}",
+        data={"csrf": csrf_of(alice), "action": "set", "field": "project_name", "value": "changed"},
+        follow_redirects=True,
+    )
     assert "cannot change project_name" in r.text
     assert store.item(unit)["data"] == before and store.item(unit)["status"] == "open"
     assert store.actions() == []
     group = next(i for i in store.queue("missing_value") if i["field"] == "funds.current_appropriation")
-    ok = alice.post(f"/items/{group['id']}", data={"csrf": csrf_of(alice), "action": "set", "value": "462,086",
-                                                   "field": "funds.current_appropriation.annual_budget"})
+    ok = alice.post(
+        f"/items/{group['id']}",
+        data={
+            "csrf": csrf_of(alice),
+            "action": "set",
+            "value": "462,086",
+            "field": "funds.current_appropriation.annual_budget",
+        },
+    )
     assert ok.status_code == 200 and store.item(group["id"])["status"] != "open"
 
 
@@ -164,8 +184,9 @@ def test_items_of_a_file_read_again_refuse_answers_and_point_to_the_new_item(tmp
     alice = login("alice")
     page = alice.get(f"/items/{old}").text
     assert f'href="/items/{new}"' in page and 'name="action"' not in page
-    r = alice.post(f"/items/{old}", data={"csrf": csrf_of(alice), "action": "accept", "candidate": "1"},
-                   follow_redirects=True)
+    r = alice.post(
+        f"/items/{old}", data={"csrf": csrf_of(alice), "action": "accept", "candidate": "1"}, follow_redirects=True
+    )
     assert f"answer #{new} instead" in r.text
     r = alice.post(f"/items/{old}", data={"csrf": csrf_of(alice), "action": "skip"}, follow_redirects=True)
     assert f"answer #{new} instead" in r.text
@@ -176,19 +197,18 @@ def test_a_password_change_ends_the_other_sessions(store):
     alice_phone, alice_laptop, root = login("alice"), login("alice"), login("root")
     root.post("/admin/users", data={"csrf": csrf_of(root), "name": "alice", "password": "short", "role": ""})
     assert alice_phone.get("/", follow_redirects=False).status_code == 200  # refused: too short
-    root.post("/admin/users", data={"csrf": csrf_of(root), "name": "alice", "password": "a new long one",
-                                    "role": ""})
+    root.post("/admin/users", data={"csrf": csrf_of(root), "name": "alice", "password": "a new long one", "role": ""})
     for client in (alice_phone, alice_laptop):
         assert client.get("/", follow_redirects=False).status_code == 303
-    root.post("/admin/users", data={"csrf": csrf_of(root), "name": "root", "password": "root's new one",
-                                    "role": ""})
+    root.post("/admin/users", data={"csrf": csrf_of(root), "name": "root", "password": "root's new one", "role": ""})
     assert root.get("/", follow_redirects=False).status_code == 200  # the admin's own session stays
 
 
 def test_the_last_admin_cannot_step_down(store):
     root = login("root")
-    r = root.post("/admin/users", data={"csrf": csrf_of(root), "name": "root", "role": "reviewer"},
-                  follow_redirects=True)
+    r = root.post(
+        "/admin/users", data={"csrf": csrf_of(root), "name": "root", "role": "reviewer"}, follow_redirects=True
+    )
     assert "last admin" in r.text and store.user("root")["role"] == "admin"
     with pytest.raises(ValueError, match="last admin"):
         store.update_user("root", role="reviewer")

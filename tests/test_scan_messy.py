@@ -47,20 +47,24 @@ def _messy_page(number: int, look: make_messy.Look, seed: str) -> Image.Image:
 
 
 def _gold(table: int) -> dict:
-    return next(g for g in map(json.loads, GOLD.read_text(encoding="utf-8").splitlines())
-                if g["source"]["table"] == table)
+    return next(
+        g for g in map(json.loads, GOLD.read_text(encoding="utf-8").splitlines()) if g["source"]["table"] == table
+    )
 
 
 def _no_silent_error(record, gold: dict) -> None:
     """Every core value either equals the gold or is flagged for review."""
     flagged = {i.field for i in record.issues if i.severity == "error"}
     data = record.export()
-    pairs = [("project_name", data["project_name"], gold["project_name"]),
-             ("total_score", data["total_score"], gold["total_score"]),
-             ("funds.total.annual_budget", data["funds"]["total"]["annual_budget"],
-              gold["funds"]["total"]["annual_budget"])]
-    pairs += [(f"indicators[{k}].score", p["score"], g["score"])
-              for k, (p, g) in enumerate(zip(data["indicators"], gold["indicators"]))]
+    pairs = [
+        ("project_name", data["project_name"], gold["project_name"]),
+        ("total_score", data["total_score"], gold["total_score"]),
+        ("funds.total.annual_budget", data["funds"]["total"]["annual_budget"], gold["funds"]["total"]["annual_budget"]),
+    ]
+    pairs += [
+        (f"indicators[{k}].score", p["score"], g["score"])
+        for k, (p, g) in enumerate(zip(data["indicators"], gold["indicators"]))
+    ]
     for field, got, want in pairs:
         if str(got) != str(want):
             assert any(field.startswith(f) for f in flagged), f"{field}: {got!r} for {want!r}, not flagged"
@@ -74,7 +78,7 @@ def test_every_page_is_reported_blank_upside_down_and_a_photo_without_a_table(tm
     letter[80:1570, 90:1190] = (236, 232, 222)
     for _ in range(500):
         y, x = rng.integers(200, 1400), rng.integers(150, 1100)
-        letter[y:y + rng.integers(3, 20), x:x + rng.integers(3, 20)] = 40
+        letter[y : y + rng.integers(3, 20), x : x + rng.integers(3, 20)] = 40
     pdf = tmp_path / "mixed.pdf"
     blank.save(pdf, save_all=True, append_images=[upside_down, Image.fromarray(letter)], resolution=150)
     result = file_to_grids(pdf)
@@ -170,7 +174,10 @@ def test_pages_as_document_makes_each_folder_of_images_one_document(tmp_path):
         for name in names:
             (tmp_path / folder / name).write_bytes(name.encode())
     assert list(iter_files([tmp_path], pages_as_document=True)) == [
-        tmp_path / "box1", tmp_path / "box2" / "scans", tmp_path / "report.pdf"]
+        tmp_path / "box1",
+        tmp_path / "box2" / "scans",
+        tmp_path / "report.pdf",
+    ]
     assert len(list(iter_files([tmp_path]))) == 4
     assert list(iter_files([tmp_path / "box1"], pages_as_document=True)) == [tmp_path / "box1"]
     # A folder's hash covers its pages in file-name order: a changed page is a changed document.

@@ -60,7 +60,7 @@ def _ruled_page(cells: dict[tuple[int, int], str], specks: set[tuple[int, int]])
     for (r, c), text in cells.items():
         cv2.putText(page, text, (xs[c] + 30, ys[r] + 80), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
     for r, c in specks:
-        page[ys[r] + 60:ys[r] + 67, xs[c] + 100:xs[c] + 107] = 0
+        page[ys[r] + 60 : ys[r] + 67, xs[c] + 100 : xs[c] + 107] = 0
     return page
 
 

@@ -108,11 +108,14 @@ def test_low_confidence_cell_raises_an_error_issue():
     assert record.provenance["total_score"].confidence == LOW_CONFIDENCE / 2
 
 
-@pytest.mark.parametrize("name, make, reason", [
-    ("corrupt.png", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 50), "not a readable image"),
-    ("blank.png", lambda p: Image.new("L", (1200, 1600), 250).save(p), "blank"),
-    ("no-table.jpg", lambda p: Image.fromarray(_text_like()).save(p), "no ruled table"),
-])
+@pytest.mark.parametrize(
+    "name, make, reason",
+    [
+        ("corrupt.png", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 50), "not a readable image"),
+        ("blank.png", lambda p: Image.new("L", (1200, 1600), 250).save(p), "blank"),
+        ("no-table.jpg", lambda p: Image.fromarray(_text_like()).save(p), "no ruled table"),
+    ],
+)
 def test_bad_images_fail_with_a_reason(tmp_path, name, make, reason):
     path = tmp_path / name
     make(path)
@@ -127,7 +130,7 @@ def _text_like() -> np.ndarray:
     page = np.full((1400, 1000), 245, dtype=np.uint8)
     for _ in range(400):
         y, x = rng.integers(100, 1300), rng.integers(100, 900)
-        page[y:y + rng.integers(2, 18), x:x + rng.integers(2, 18)] = 30
+        page[y : y + rng.integers(2, 18), x : x + rng.integers(2, 18)] = 30
     return page
 
 
@@ -144,8 +147,19 @@ def test_row_cut_by_a_page_break_is_joined_back():
 
 def test_a_page_with_fewer_column_lines_is_numbered_like_the_page_before():
     # Page 1 has a line splitting 三级指标 in two (a 10-column grid); page 2 never shows it.
-    a = Grid("f", 1, 2, 3, [Cell(0, 0, ["三级指标"], 1, 2), Cell(0, 2, ["分值"]), Cell(1, 0, ["x"]),
-                            Cell(1, 1, ["y"]), Cell(1, 2, ["10"])])
+    a = Grid(
+        "f",
+        1,
+        2,
+        3,
+        [
+            Cell(0, 0, ["三级指标"], 1, 2),
+            Cell(0, 2, ["分值"]),
+            Cell(1, 0, ["x"]),
+            Cell(1, 1, ["y"]),
+            Cell(1, 2, ["10"]),
+        ],
+    )
     b = Grid("f", 2, 1, 2, [Cell(0, 0, ["覆盖率"]), Cell(0, 1, ["5"])])
     assert continue_columns(a, b, [100, 180, 300, 400], [310, 510, 610], tol=4)
     assert [(c.col, c.colspan) for c in b.cells] == [(0, 2), (2, 1)] and b.n_cols == 3

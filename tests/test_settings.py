@@ -13,8 +13,16 @@ from extractor._settings import Settings, current, use
 
 
 def test_settings_come_from_the_environment_with_their_source() -> None:
-    s = Settings.from_env({"JIXIAO_HOME": "/data/jx", "OPENAI_MODEL": "m-fallback", "JIXIAO_LLM_MODEL": "m-first",
-                           "JIXIAO_LLM_TIMEOUT": "5", "JIXIAO_CONVERT": "1", "JIXIAO_DB": ""})
+    s = Settings.from_env(
+        {
+            "JIXIAO_HOME": "/data/jx",
+            "OPENAI_MODEL": "m-fallback",
+            "JIXIAO_LLM_MODEL": "m-first",
+            "JIXIAO_LLM_TIMEOUT": "5",
+            "JIXIAO_CONVERT": "1",
+            "JIXIAO_DB": "",
+        }
+    )
     assert (s.home, s.llm_model, s.llm_timeout, s.convert, s.db) == (Path("/data/jx"), "m-first", 5.0, True, None)
     assert s.sources == {"home": "env", "llm_model": "env", "llm_timeout": "env", "convert": "env"}
     opt = s.with_options(llm_model="m-option", pdf_password=None, llm_price="1,2")
@@ -59,5 +67,5 @@ def test_jixiao_config_prints_every_setting_its_value_and_source(monkeypatch, ji
 
 def test_the_readme_lists_every_setting() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
-    table = readme[readme.index("## Settings"):readme.index("## For importers")]
+    table = readme[readme.index("## Settings") : readme.index("## For importers")]
     assert all(f"| {name} | `{env.replace(' or ', '` or `')}` |" in table for name, env, *_ in Settings().rows())

@@ -39,6 +39,10 @@ def test_a_model_reading_is_stamped_with_model_prompt_and_schema_and_told_apart(
     assert (qwen.extractor, qwen.model, qwen.prompt_hash) == ("template+llm", "qwen2.5:7b", "0a1b2c3d4e5f")
     assert qwen.schema_hash and len(qwen.schema_hash) == 12
     assert (labels.extractor, labels.model, labels.prompt_hash, labels.schema_hash) == (
-        "template+labels", "gpt-4o-mini", "abcdef012345", None)
+        "template+labels",
+        "gpt-4o-mini",
+        "abcdef012345",
+        None,
+    )
     assert len({plain.config, qwen.config, other_prompt.config, labels.config}) == 4
     assert stamp("docx", "template").config == plain.config  # the same configuration, the same stamp

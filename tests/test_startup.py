@@ -26,8 +26,10 @@ def test_a_command_that_reads_nothing_loads_no_reader(argv):
 
 
 def test_a_docx_is_read_without_loading_the_ocr():
-    probe = ("import sys\nfrom pathlib import Path\nfrom extractor import file_to_records\n"
-             f"print(len(file_to_records(Path({str(CORPUS_DOCX)!r})).records), 'cv2' in sys.modules)")
+    probe = (
+        "import sys\nfrom pathlib import Path\nfrom extractor import file_to_records\n"
+        f"print(len(file_to_records(Path({str(CORPUS_DOCX)!r})).records), 'cv2' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["23", "False"]
 

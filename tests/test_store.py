@@ -75,7 +75,9 @@ def test_correction_closes_opens_and_undo_restores(corpus):
     assert corpus.item(item["id"])["status"] == "open"
     trail = corpus.actions(item["record_id"])
     assert [(a["action"], a["old_value"], a["new_value"], a["who"]) for a in trail] == [
-        ("accept", "10", "9", "alice"), ("undo", "9", "10", "alice")]
+        ("accept", "10", "9", "alice"),
+        ("undo", "9", "10", "alice"),
+    ]
     assert trail[0]["undone_at"] is not None
 
 
@@ -105,8 +107,10 @@ def test_two_reviewers_on_one_record_lose_nothing(corpus):
         with Store() as own:  # each reviewer on a connection of their own
             outcomes[name] = answer(own, item["id"], name, value=value)
 
-    threads = [threading.Thread(target=work, args=("alice", first, "90")),
-               threading.Thread(target=work, args=("bob", second, "87"))]
+    threads = [
+        threading.Thread(target=work, args=("alice", first, "90")),
+        threading.Thread(target=work, args=("bob", second, "87")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -116,8 +120,15 @@ def test_two_reviewers_on_one_record_lose_nothing(corpus):
     assert (record.total_weight, record.total_score) == (90, 87)
     assert {a["who"] for a in corpus.actions(first["record_id"])} == {"alice", "bob"}
     # A write against the version read before both answers is refused, not applied over them.
-    assert corpus.commit_review(first["record_id"], stale["version"], Record.model_validate_json(stale["data"]),
-                                {"issue_id": None, "action": "set", "who": "mallory"}) is None
+    assert (
+        corpus.commit_review(
+            first["record_id"],
+            stale["version"],
+            Record.model_validate_json(stale["data"]),
+            {"issue_id": None, "action": "set", "who": "mallory"},
+        )
+        is None
+    )
     assert _record(corpus, first["record_id"]).total_weight == 90
 
 

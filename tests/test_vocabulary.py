@@ -50,19 +50,33 @@ def test_label_maps_to_its_field(section, label, field):
     assert (m.field if m else None) == field
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("其中：当年财政拨款", "当年财政拨款"), ("年 度 指 标 值", "年度指标值"), ("实施单位（盖章）", "实施单位"),
-    ("年度绩效目标1（80分）", "年度绩效目标"), ("项目资金：", "项目资金"),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("其中：当年财政拨款", "当年财政拨款"),
+        ("年 度 指 标 值", "年度指标值"),
+        ("实施单位（盖章）", "实施单位"),
+        ("年度绩效目标1（80分）", "年度绩效目标"),
+        ("项目资金：", "项目资金"),
+    ],
+)
 def test_label_key(text, key):
     assert label_key(text) == key
 
 
-@pytest.mark.parametrize(("text", "placeholder", "instruction"), [
-    ("……", True, False), ("指标1：", True, False), ("///", True, False), ("指标1：培训人次", False, False),
-    ("（填写实施单位全称）", False, True), ("请根据实际情况填写", False, True), ("≥95%", False, False),
-    ("不少于100人", False, False),
-])
+@pytest.mark.parametrize(
+    ("text", "placeholder", "instruction"),
+    [
+        ("……", True, False),
+        ("指标1：", True, False),
+        ("///", True, False),
+        ("指标1：培训人次", False, False),
+        ("（填写实施单位全称）", False, True),
+        ("请根据实际情况填写", False, True),
+        ("≥95%", False, False),
+        ("不少于100人", False, False),
+    ],
+)
 def test_placeholders_and_instructions(text, placeholder, instruction):
     v = vocabulary()
     assert (v.is_placeholder(text), v.is_instruction(text)) == (placeholder, instruction)

@@ -22,10 +22,23 @@ def _score(gold: Path, pred: Path) -> dict:
     return score.score(score.load(gold), score.load(pred))[0]
 
 
-@pytest.mark.parametrize("value, fmt, text", [
-    (10, "General", "10"), (10.0, "General", "10"), (95435.8, "General", "95435.8"), (1e-05, "General", "0.00001"),
-    (1.0, "0%", "100%"), (0.9793, "0.00%", "97.93%"), (0.85, "0.0%", "85.0%"), ("≥85%", "General", "≥85%"),
-    (None, "General", ""), (True, "General", "TRUE"), (95435.8, "#,##0.00", "95435.80"), (7.0, "0.0", "7.0")])
+@pytest.mark.parametrize(
+    "value, fmt, text",
+    [
+        (10, "General", "10"),
+        (10.0, "General", "10"),
+        (95435.8, "General", "95435.8"),
+        (1e-05, "General", "0.00001"),
+        (1.0, "0%", "100%"),
+        (0.9793, "0.00%", "97.93%"),
+        (0.85, "0.0%", "85.0%"),
+        ("≥85%", "General", "≥85%"),
+        (None, "General", ""),
+        (True, "General", "TRUE"),
+        (95435.8, "#,##0.00", "95435.80"),
+        (7.0, "0.0", "7.0"),
+    ],
+)
 def test_values_are_shown_as_the_sheet_shows_them(value, fmt, text):
     assert shown(value, fmt) == text
 
@@ -105,8 +118,21 @@ def test_legacy_files_in_a_folder_are_listed_with_the_way_to_convert_them(tmp_pa
 def test_convert_reads_a_legacy_word_file_with_libreoffice(tmp_path):
     import subprocess
 
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
-                    "doc", "--outdir", str(tmp_path), str(CORPUS_DOCX)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(CORPUS_DOCX),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     legacy = tmp_path / "songjiang-hrss-2020.doc"
     assert sniff(legacy) == ".doc"
     out = tmp_path / "p.jsonl"

@@ -43,7 +43,11 @@ def grids_to_xlsx(grids: list[Grid], path: Path, title_inside: bool = True) -> P
             cell = ws.cell(top + c.row, c.col + 1, value if c.text else None)
             cell.number_format = fmt
             if c.rowspan > 1 or c.colspan > 1:
-                ws.merge_cells(start_row=top + c.row, start_column=c.col + 1,
-                               end_row=top + c.row + c.rowspan - 1, end_column=c.col + c.colspan)
+                ws.merge_cells(
+                    start_row=top + c.row,
+                    start_column=c.col + 1,
+                    end_row=top + c.row + c.rowspan - 1,
+                    end_column=c.col + c.colspan,
+                )
     wb.save(path)
     return path

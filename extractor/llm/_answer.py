@@ -32,8 +32,11 @@ def _compact(node: Any) -> Any:
     if any_of and {"type": "null"} in any_of and len(any_of) == 2:
         kept = next(n for n in any_of if n != {"type": "null"})
         return _compact({**{k: v for k, v in node.items() if k != "anyOf"}, **kept})
-    return {k: _compact(v) for k, v in node.items()
-            if not (k == "title" and isinstance(v, str)) and not (k == "default" and v in (None, []))}
+    return {
+        k: _compact(v)
+        for k, v in node.items()
+        if not (k == "title" and isinstance(v, str)) and not (k == "default" and v in (None, []))
+    }
 
 
 class _Compact(BaseModel):

@@ -62,8 +62,13 @@ class LLMConfig:
         if s.openai_api_key is None and s.openai_base_url is None:
             raise ConfigError("set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI)")
         try:
-            return cls(model=s.llm_model, base_url=s.openai_base_url, api_key=s.openai_api_key,
-                       price=price_for(s.llm_model, s.llm_price), **kw)
+            return cls(
+                model=s.llm_model,
+                base_url=s.openai_base_url,
+                api_key=s.openai_api_key,
+                price=price_for(s.llm_model, s.llm_price),
+                **kw,
+            )
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
 
@@ -179,15 +184,21 @@ class LLMClient:
         except ImportError:
             raise ConfigError("the LLM backend needs its extra: pip install 'jixiao[llm]'") from None
         self.config = config
-        self._openai = openai.OpenAI(api_key=config.api_key or "none", base_url=config.base_url,
-                                     timeout=config.timeout, max_retries=0)
+        self._openai = openai.OpenAI(
+            api_key=config.api_key or "none", base_url=config.base_url, timeout=config.timeout, max_retries=0
+        )
         self._client = instructor.from_openai(self._openai, mode=instructor.Mode.TOOLS)
 
     def close(self) -> None:
         self._openai.close()
 
-    def call(self, messages: list[dict[str, str]], response_model: type[BaseModel],
-             context: dict[str, Any] | None = None, max_tokens: int | None = None) -> CallOutcome:
+    def call(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        context: dict[str, Any] | None = None,
+        max_tokens: int | None = None,
+    ) -> CallOutcome:
         from instructor.core.hooks import Hooks
         from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
@@ -206,17 +217,27 @@ class LLMClient:
         hooks.on("completion:kwargs", on_request)
         hooks.on("completion:response", on_response)
         wait = wait_exponential_jitter(multiplier=cfg.backoff, max=cfg.backoff_max, jitter=cfg.backoff)
-        retrying = Retrying(stop=stop_after_attempt(cfg.attempts), wait=wait, reraise=True,
-                            retry=retry_if_exception(lambda e: _transport_fault(e) is not None))
+        retrying = Retrying(
+            stop=stop_after_attempt(cfg.attempts),
+            wait=wait,
+            reraise=True,
+            retry=retry_if_exception(lambda e: _transport_fault(e) is not None),
+        )
         answer, error, transient, unavailable = None, "", False, False
         try:
             with _instructor_quiet():
                 for attempt in retrying:
                     with attempt:
                         answer = self._client.create(
-                            model=cfg.model, response_model=response_model, messages=[dict(m) for m in messages],  # type: ignore[misc]
-                            context=context, max_retries=cfg.reasks, hooks=hooks,
-                            max_tokens=max_tokens or cfg.max_tokens, temperature=0)
+                            model=cfg.model,
+                            response_model=response_model,
+                            messages=[dict(m) for m in messages],  # type: ignore[misc]
+                            context=context,
+                            max_retries=cfg.reasks,
+                            hooks=hooks,
+                            max_tokens=max_tokens or cfg.max_tokens,
+                            temperature=0,
+                        )
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the chunk, never a crash
             error, transient = _describe(exc, cfg), _transport_fault(exc) is not None
             unavailable = _unavailable(exc) is not None

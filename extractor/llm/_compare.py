@@ -60,26 +60,51 @@ def compare(template: Record, llm: Record, model: str) -> list[Issue]:
     mine, theirs = record_leaves(template), record_leaves(llm)
     pairs, unpaired = _pairs(template, llm)
     paths = [(p, p) for p in mine if FieldPath.parse(p).parts[0] not in ("indicators", "extra_fund_rows")]
-    paths += [(field_path("indicators", i, f), field_path("indicators", j, f))
-              for i, j in pairs for f in Indicator.model_fields]
+    paths += [
+        (field_path("indicators", i, f), field_path("indicators", j, f))
+        for i, j in pairs
+        for f in Indicator.model_fields
+    ]
     issues = []
     for path, their_path in paths:
         t, m = mine.get(path), theirs.get(their_path)
         if m is None or same(t, m):
             continue
         if t is None:
-            issues.append(Issue(code=IssueCode.READINGS_DISAGREE, field=path, candidates=[m], message=(
-                f"the template reader did not read this field; {model} read {shown(str(m))}"
-                f"{_where(llm, their_path)}: is that the value?")))
+            issues.append(
+                Issue(
+                    code=IssueCode.READINGS_DISAGREE,
+                    field=path,
+                    candidates=[m],
+                    message=(
+                        f"the template reader did not read this field; {model} read {shown(str(m))}"
+                        f"{_where(llm, their_path)}: is that the value?"
+                    ),
+                )
+            )
         else:
-            issues.append(Issue(code=IssueCode.READINGS_DISAGREE, field=path, candidates=[t, m], original=t, message=(
-                f"the template reader read {shown(str(t))}, {model} read {shown(str(m))}"
-                f"{_where(llm, their_path)}: which is right?")))
+            issues.append(
+                Issue(
+                    code=IssueCode.READINGS_DISAGREE,
+                    field=path,
+                    candidates=[t, m],
+                    original=t,
+                    message=(
+                        f"the template reader read {shown(str(t))}, {model} read {shown(str(m))}"
+                        f"{_where(llm, their_path)}: which is right?"
+                    ),
+                )
+            )
     for j in unpaired:
         ind = llm.indicators[j]
-        issues.append(Issue(code=IssueCode.READINGS_DISAGREE, field="indicators",
-                            candidates=[ind.model_dump(mode="json")],
-                            message=f"{model} read an indicator the template reader did not: "
-                                    f"{shown(ind.name or '(no name)')}"
-                                    f"{_where(llm, field_path('indicators', j, 'name'))}"))
+        issues.append(
+            Issue(
+                code=IssueCode.READINGS_DISAGREE,
+                field="indicators",
+                candidates=[ind.model_dump(mode="json")],
+                message=f"{model} read an indicator the template reader did not: "
+                f"{shown(ind.name or '(no name)')}"
+                f"{_where(llm, field_path('indicators', j, 'name'))}",
+            )
+        )
     return issues

@@ -58,9 +58,11 @@ class Usage:
 
     def line(self) -> str:
         retries = self.requests - self.calls
-        return (f"{self.calls} calls ({self.requests} requests, {max(retries, 0)} re-asks/retries), "
-                f"{self.input_tokens:,} input + {self.output_tokens:,} output tokens, ${self.cost:.4f}; "
-                f"{self.cached} answers from the cache, {self.failed} failed")
+        return (
+            f"{self.calls} calls ({self.requests} requests, {max(retries, 0)} re-asks/retries), "
+            f"{self.input_tokens:,} input + {self.output_tokens:,} output tokens, ${self.cost:.4f}; "
+            f"{self.cached} answers from the cache, {self.failed} failed"
+        )
 
 
 def estimate_tokens(text: str) -> int:

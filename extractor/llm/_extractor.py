@@ -57,8 +57,15 @@ class _Ask:
 
 
 class LLMExtractor:
-    def __init__(self, config: LLMConfig, mode: str = "llm", semantic: bool = False, store: Store | None = None,
-                 client: LLMClient | None = None, labels: LabelSettings = LABELS) -> None:
+    def __init__(
+        self,
+        config: LLMConfig,
+        mode: str = "llm",
+        semantic: bool = False,
+        store: Store | None = None,
+        client: LLMClient | None = None,
+        labels: LabelSettings = LABELS,
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode is one of {MODES}, not {mode!r}")
         self.config = config
@@ -100,16 +107,22 @@ class LLMExtractor:
             refused = self._learn_labels(chunks, records)
             if refused:
                 return refused
-        asks = [self._extract_ask(c) for c in chunks
-                if self.mode == "llm" or (self.mode == "auto" and self._unsure(records[c.index]))]
+        asks = [
+            self._extract_ask(c)
+            for c in chunks
+            if self.mode == "llm" or (self.mode == "auto" and self._unsure(records[c.index]))
+        ]
         outcomes, refused = self._answer(asks)
         if refused:
             return refused
         for k, ask in enumerate(asks):
             records[ask.chunk.index] = self._read(ask, outcomes[k], records.get(ask.chunk.index))
         if self.semantic:
-            judged = [(r.record, self._judge_ask(c, r.record)) for c in chunks
-                      if (r := records[c.index]).record is not None and not self._failed(r.record)]
+            judged = [
+                (r.record, self._judge_ask(c, r.record))
+                for c in chunks
+                if (r := records[c.index]).record is not None and not self._failed(r.record)
+            ]
             outcomes, refused = self._answer([a for _, a in judged])
             if refused:
                 return refused
@@ -131,21 +144,33 @@ class LLMExtractor:
     @staticmethod
     def _unsure(result: ExtractResult) -> bool:
         """A table the template cannot map, or with cells it could not place where a value could be."""
-        return result.record is None or any(i.code == IssueCode.UNMAPPED_CELL and i.severity == "error"
-                                            for i in result.record.issues)
+        return result.record is None or any(
+            i.code == IssueCode.UNMAPPED_CELL and i.severity == "error" for i in result.record.issues
+        )
 
     def _learn_labels(self, chunks: list[Chunk], records: dict[int, ExtractResult]) -> str:
         """Ask about the labels the vocabulary does not know, then re-read the tables with the answers."""
         vocab = vocabulary()
         asked = questions([(c, records[c.index]) for c in chunks], vocab, self.asker, self.labels)
-        asks = [_Ask(q.chunk, "label", self.asker, q.messages, q.model, None,
-                     cache_key("label", cache_content(q), self.asker.hash, self.config.model), self.labels.max_tokens)
-                for q in asked]
+        asks = [
+            _Ask(
+                q.chunk,
+                "label",
+                self.asker,
+                q.messages,
+                q.model,
+                None,
+                cache_key("label", cache_content(q), self.asker.hash, self.config.model),
+                self.labels.max_tokens,
+            )
+            for q in asked
+        ]
         outcomes, refused = self._answer(asks)
         if refused:
             return refused
-        answers = {(q.section, q.key): o.answer.field for k, q in enumerate(asked)
-                   if (o := outcomes[k]).answer is not None}
+        answers = {
+            (q.section, q.key): o.answer.field for k, q in enumerate(asked) if (o := outcomes[k]).answer is not None
+        }
         suggestions = LabelSuggestions(self.store.conn)
         for chunk in chunks:
             result, used = reread(chunk, records[chunk.index], answers, vocab, self.config.model)
@@ -163,15 +188,27 @@ class LLMExtractor:
     def _extract_ask(self, chunk: Chunk) -> _Ask:
         grid = chunk_to_grid_text(chunk)
         messages = self.prompt.messages(grid=grid, index=str(chunk.index), file=chunk.file)
-        return _Ask(chunk, "extract", self.prompt, messages, TableAnswer, {"ids": set(citable(chunk))},
-                    cache_key("extract", grid, self.prompt.hash, self.config.model))
+        return _Ask(
+            chunk,
+            "extract",
+            self.prompt,
+            messages,
+            TableAnswer,
+            {"ids": set(citable(chunk))},
+            cache_key("extract", grid, self.prompt.hash, self.config.model),
+        )
 
     def _read(self, ask: _Ask, outcome: CallOutcome, template: ExtractResult | None) -> ExtractResult:
         if outcome.answer is None:
             if template is not None and template.record is not None:
-                template.record.issues.append(Issue(
-                    code=IssueCode.EXTRACTION_FAILED, field="record", severity="warning",
-                    message=f"a second read by the LLM backend failed: {outcome.error}"))
+                template.record.issues.append(
+                    Issue(
+                        code=IssueCode.EXTRACTION_FAILED,
+                        field="record",
+                        severity="warning",
+                        message=f"a second read by the LLM backend failed: {outcome.error}",
+                    )
+                )
                 return template
             return ExtractResult(self._tagged(failed_record(ask.chunk, outcome.error)))
         record = self._tagged(answer_to_record(outcome.answer, ask.chunk))
@@ -179,8 +216,11 @@ class LLMExtractor:
             return ExtractResult(record)
         # The template's record stands; the model's reading only adds review items where the two differ.
         template.record.issues += compare(template.record, record, self.config.model)
-        template.record.extractor = f"{template.record.extractor}+{self.tag}" \
-            if "extractor" in template.record.model_fields_set else f"template+{self.tag}"
+        template.record.extractor = (
+            f"{template.record.extractor}+{self.tag}"
+            if "extractor" in template.record.model_fields_set
+            else f"template+{self.tag}"
+        )
         return template
 
     def _tagged(self, record: Record) -> Record:
@@ -188,22 +228,43 @@ class LLMExtractor:
         return record
 
     def _judge_ask(self, chunk: Chunk, record: Record) -> _Ask:
-        fields = {"project_name": record.project_name or "", "goal_expected": record.goal_expected or "",
-                  "goal_actual": record.goal_actual or "",
-                  "indicators": "；".join(i.name for i in record.indicators if i.name)}
+        fields = {
+            "project_name": record.project_name or "",
+            "goal_expected": record.goal_expected or "",
+            "goal_actual": record.goal_actual or "",
+            "indicators": "；".join(i.name for i in record.indicators if i.name),
+        }
         content = json.dumps(fields, ensure_ascii=False, sort_keys=True)
-        return _Ask(chunk, "semantic", self.judge, self.judge.messages(**fields), Judgement, None,
-                    cache_key("semantic", content, self.judge.hash, self.config.model))
+        return _Ask(
+            chunk,
+            "semantic",
+            self.judge,
+            self.judge.messages(**fields),
+            Judgement,
+            None,
+            cache_key("semantic", content, self.judge.hash, self.config.model),
+        )
 
     def _judgement(self, outcome: CallOutcome) -> list[Issue]:
         if outcome.answer is None:
-            return [Issue(code=IssueCode.EXTRACTION_FAILED, field="goal_expected", severity="warning",
-                          message=f"the semantic check got no answer: {outcome.error}")]
+            return [
+                Issue(
+                    code=IssueCode.EXTRACTION_FAILED,
+                    field="goal_expected",
+                    severity="warning",
+                    message=f"the semantic check got no answer: {outcome.error}",
+                )
+            ]
         if outcome.answer.same_project:
             return []
-        return [Issue(code=IssueCode.GOAL_INDICATOR_MISMATCH, field="goal_expected",
-                      message=f"{self.config.model} judges that the goal text and the indicators describe "
-                              f"different projects: {outcome.answer.reason}")]
+        return [
+            Issue(
+                code=IssueCode.GOAL_INDICATOR_MISMATCH,
+                field="goal_expected",
+                message=f"{self.config.model} judges that the goal text and the indicators describe "
+                f"different projects: {outcome.answer.reason}",
+            )
+        ]
 
     # -- asking: cache, concurrency, budget ------------------------------------------------------------
 
@@ -233,8 +294,9 @@ class LLMExtractor:
         if not outcome.transient:
             answer = outcome.answer.model_dump_json() if outcome.answer is not None else outcome.error
             self.ledger.put(ask.key, ask.purpose, ask.prompt.hash, status, answer, outcome.usage)
-        self.ledger.log(ask.chunk.file, ask.chunk.index, ask.purpose, ask.prompt.hash, ask.key, status,
-                        outcome.usage, outcome.error)
+        self.ledger.log(
+            ask.chunk.file, ask.chunk.index, ask.purpose, ask.prompt.hash, ask.key, status, outcome.usage, outcome.error
+        )
 
     def _answer(self, asks: list[_Ask]) -> tuple[dict[int, CallOutcome], str]:
         """Outcomes by the ask's position in `asks`; a reason instead when the budget stopped the asking."""
@@ -268,12 +330,17 @@ class LLMExtractor:
                     if not self.budget.reserve(worst):
                         break
                     k, ask = queue.pop()
-                    flying[pool.submit(self.client.call, ask.messages, ask.model, ask.context,
-                                       ask.max_tokens)] = (k, ask, worst)
+                    flying[pool.submit(self.client.call, ask.messages, ask.model, ask.context, ask.max_tokens)] = (
+                        k,
+                        ask,
+                        worst,
+                    )
                 if not flying:
                     # Nothing in flight and the next call does not fit: stop before passing the budget.
-                    self.stopped = (f"the next LLM call could pass --max-cost ${self.config.max_cost:g} "
-                                    f"(${self.budget.spent:.4f} spent); answers so far are cached")
+                    self.stopped = (
+                        f"the next LLM call could pass --max-cost ${self.config.max_cost:g} "
+                        f"(${self.budget.spent:.4f} spent); answers so far are cached"
+                    )
                     return f"not read: {self.stopped}"
                 finished, _ = wait(flying, return_when=FIRST_COMPLETED)
                 for future in finished:

@@ -44,14 +44,15 @@ class Prompt:
         return hashlib.sha256(f"{self.system}\0{self.user}".encode()).hexdigest()[:12]
 
     def messages(self, **fields: str) -> list[dict[str, str]]:
-        return [{"role": "system", "content": self.system},
-                {"role": "user", "content": self.user.format(**fields)}]
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": self.user.format(**fields)}]
 
 
 @cache
 def _load(folder: Traversable, name: str) -> Prompt:
-    return Prompt((folder / f"{name}_system.md").read_text("utf-8").strip(),
-                  (folder / f"{name}_user.md").read_text("utf-8").strip())
+    return Prompt(
+        (folder / f"{name}_system.md").read_text("utf-8").strip(),
+        (folder / f"{name}_user.md").read_text("utf-8").strip(),
+    )
 
 
 def load_prompt(name: str) -> Prompt:

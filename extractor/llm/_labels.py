@@ -39,8 +39,15 @@ SECTIONS: dict[str, str] = {
     "rows": "a row label in the indicator block",
 }
 # Where each kind of label is reported on the record.
-_FIELD_OF = {"header": "record", "fund_columns": "funds", "fund_rows": "funds", "goals": "record",
-             "indicator_columns": "indicators", "indicator_parts": "indicators", "rows": "indicators"}
+_FIELD_OF = {
+    "header": "record",
+    "fund_columns": "funds",
+    "fund_rows": "funds",
+    "goals": "record",
+    "indicator_columns": "indicators",
+    "indicator_parts": "indicators",
+    "rows": "indicators",
+}
 
 
 @dataclass(frozen=True)
@@ -83,15 +90,17 @@ def _field_lines(vocab: Vocabulary, section: Section, settings: LabelSettings) -
 
     if section != "unknown":
         return "\n".join(f"- {f}: {examples(section, f, settings.examples)}" for f in _fields(vocab, section))
-    return "\n".join(f"- {s}.{f}: {examples(s, f, settings.unknown_examples)}"
-                     for s in SECTIONS for f in _fields(vocab, s))
+    return "\n".join(
+        f"- {s}.{f}: {examples(s, f, settings.unknown_examples)}" for s in SECTIONS for f in _fields(vocab, s)
+    )
 
 
 @cache
 def answer_model(options: tuple[str, ...]) -> type[BaseModel]:
     """The answer: one of `options`, nothing else (the enum is in the tool schema the model must fill)."""
-    return create_model("LabelAnswer", __config__=ConfigDict(title="label_field", extra="ignore"),
-                        field=(Literal[options], ...))
+    return create_model(
+        "LabelAnswer", __config__=ConfigDict(title="label_field", extra="ignore"), field=(Literal[options], ...)
+    )
 
 
 def _near_known(vocab: Vocabulary, chunk: Chunk) -> set[str]:
@@ -104,15 +113,16 @@ def _near_known(vocab: Vocabulary, chunk: Chunk) -> set[str]:
     return near
 
 
-def questions(results: list[tuple[Chunk, ExtractResult]], vocab: Vocabulary, prompt: Prompt,
-              settings: LabelSettings = SETTINGS) -> list[Question]:
+def questions(
+    results: list[tuple[Chunk, ExtractResult]], vocab: Vocabulary, prompt: Prompt, settings: LabelSettings = SETTINGS
+) -> list[Question]:
     """One question per distinct (section, label) the vocabulary did not know, over a file's tables."""
     out: dict[tuple[str, str], Question] = {}
     for chunk, result in results:
         labels = result.unknown_labels
         if result.record is None:
             near = _near_known(vocab, chunk)
-            labels = [(s, t) for s, t in labels if t in near][:settings.unknown_questions]
+            labels = [(s, t) for s, t in labels if t in near][: settings.unknown_questions]
         for section, printed in labels:
             key = label_key(printed)
             if not key or (section, key) in out:
@@ -162,8 +172,9 @@ def _learned(result: ExtractResult, answers: dict[tuple[str, str], str]) -> list
     return [x for x in out if x.section in _MANY_PER_FIELD or taken.count((x.section, x.field)) == 1]
 
 
-def reread(chunk: Chunk, first: ExtractResult, answers: dict[tuple[str, str], str], vocab: Vocabulary,
-           model: str) -> tuple[ExtractResult, list[Learned]]:
+def reread(
+    chunk: Chunk, first: ExtractResult, answers: dict[tuple[str, str], str], vocab: Vocabulary, model: str
+) -> tuple[ExtractResult, list[Learned]]:
     """The table read again with the labels the model mapped, when that only adds values; else the first reading."""
     learned = _learned(first, answers)
     if not learned:
@@ -171,9 +182,16 @@ def reread(chunk: Chunk, first: ExtractResult, answers: dict[tuple[str, str], st
     second = chunk_to_record(chunk, vocab.with_labels({(x.section, x.key): x.field for x in learned}))
     if second.record is None or (first.record is not None and changed(first.record, second.record)):
         return first, []
-    second.record.issues += [Issue(
-        code=IssueCode.UNMAPPED_CELL, field=_FIELD_OF.get(x.section, "record"), severity="warning", original=x.printed,
-        resolved=True, message=f"the label {x.printed!r} is not in the vocabulary; {model} read it as "
-                               f"{x.section}.{x.field}, and the template read its cells (`jixiao vocab`)")
-        for x in learned]
+    second.record.issues += [
+        Issue(
+            code=IssueCode.UNMAPPED_CELL,
+            field=_FIELD_OF.get(x.section, "record"),
+            severity="warning",
+            original=x.printed,
+            resolved=True,
+            message=f"the label {x.printed!r} is not in the vocabulary; {model} read it as "
+            f"{x.section}.{x.field}, and the template read its cells (`jixiao vocab`)",
+        )
+        for x in learned
+    ]
     return second, learned

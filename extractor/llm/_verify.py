@@ -60,9 +60,14 @@ class _Checker:
             if isinstance(source, Cell) and _norm(text) == _norm(printed):
                 return parse_text(source.paragraphs, sep)  # the whole cell: keep it exactly as printed
             return text.replace(BREAK, sep)
-        self.reader.issues.append(Issue(
-            code=IssueCode.VALUE_NOT_IN_CELL, field=path, original=text,
-            message=f"the model read {text!r} from {cell_id}, but that cell reads {printed!r}; value dropped"))
+        self.reader.issues.append(
+            Issue(
+                code=IssueCode.VALUE_NOT_IN_CELL,
+                field=path,
+                original=text,
+                message=f"the model read {text!r} from {cell_id}, but that cell reads {printed!r}; value dropped",
+            )
+        )
         return None
 
     def walk(self, node: Any, path: str) -> Any:

@@ -35,7 +35,7 @@ _READERS: list[Reader] = [
     OnDemand("._docx", "DocxReader", (".docx",)),
     OnDemand("._xlsx", "XlsxReader", (".xlsx", ".xlsm")),
     OnDemand("._pdf", "PdfReader", (".pdf",)),
-    OnDemand("._scan", "ScanReader", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")),
+    _SCAN := OnDemand("._scan", "ScanReader", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")),
 ]
 
 
@@ -72,7 +72,7 @@ def file_to_grids(path: Path) -> ReadResult:
     if not path.exists():
         return ReadResult.failed(path, "file not found")
     if path.is_dir():  # a folder of page images: one document, pages in file-name order
-        return _read(_reader(".png"), path)
+        return _read(_SCAN, path)
     if path.stat().st_size == 0:
         return ReadResult.failed(path, "file is empty (0 bytes)")
     suffix = path.suffix.lower()
@@ -89,10 +89,20 @@ def file_to_grids(path: Path) -> ReadResult:
         return result
     reader = _reader(kind)
     if reader is None:
-        return ReadResult.failed(path, f"unsupported file type {suffix or '(none)'}: its content is not a .docx, "
-                                       ".xlsx, PDF or image")
+        return ReadResult.failed(
+            path, f"unsupported file type {suffix or '(none)'}: its content is not a .docx, .xlsx, PDF or image"
+        )
     return _read(reader, path)
 
 
-__all__ = ["LEGACY", "OnDemand", "Reader", "ReadResult", "file_to_grids", "register", "sniff", "supported_suffixes",
-           "unregister"]
+__all__ = [
+    "LEGACY",
+    "OnDemand",
+    "Reader",
+    "ReadResult",
+    "file_to_grids",
+    "register",
+    "sniff",
+    "supported_suffixes",
+    "unregister",
+]

@@ -57,5 +57,6 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 def folder_images(folder: Path) -> list[Path]:
     """The page images of a folder read as one document, in file-name order (kept here, free of OpenCV, so a
     batch can list them without loading the scan reader)."""
-    return sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES),
-                  key=lambda p: p.name)
+    return sorted(
+        (p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES), key=lambda p: p.name
+    )

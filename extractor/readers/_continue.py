@@ -63,8 +63,9 @@ def join_split_row(a: Grid, b: Grid, wrapped: Callable[[Cell, Cell], bool]) -> N
         elif up is not None and up.paragraphs and up.rowspan == c.rowspan == 1:
             fitted = True  # (an empty cell under a merged label is only the merge going on)
     cut = [wrapped(up, c) for up, c in pairs]
-    if not (pairs and fitted and any(cut)) or any(_whole_numbers(up, c) and not joins for (up, c), joins in
-                                                  zip(pairs, cut)):
+    if not (pairs and fitted and any(cut)) or any(
+        _whole_numbers(up, c) and not joins for (up, c), joins in zip(pairs, cut)
+    ):
         return
     for (up, c), joins in zip(pairs, cut):
         if joins:

@@ -33,8 +33,9 @@ def soffice(settings: ConvertSettings | None = None) -> str | None:
     return shutil.which((settings or ConvertSettings()).command)
 
 
-def read_converted(path: Path, kind: str, read: Callable[[Path], ReadResult],
-                   settings: ConvertSettings | None = None) -> ReadResult:
+def read_converted(
+    path: Path, kind: str, read: Callable[[Path], ReadResult], settings: ConvertSettings | None = None
+) -> ReadResult:
     """Convert `path` to .docx/.xlsx and read the copy with `read`; the result speaks of the original file."""
     settings = settings or ConvertSettings()
     exe = soffice(settings)
@@ -45,9 +46,21 @@ def read_converted(path: Path, kind: str, read: Callable[[Path], ReadResult],
         src = Path(tmp) / f"in{kind}"  # a plain name: soffice names its output after its input
         shutil.copyfile(path, src)
         try:
-            subprocess.run([exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to",
-                            target, "--outdir", tmp, str(src)], capture_output=True, timeout=settings.seconds,
-                           check=False)
+            subprocess.run(
+                [
+                    exe,
+                    f"-env:UserInstallation=file://{tmp}/profile",
+                    "--headless",
+                    "--convert-to",
+                    target,
+                    "--outdir",
+                    tmp,
+                    str(src),
+                ],
+                capture_output=True,
+                timeout=settings.seconds,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             return ReadResult.failed(path, f"converting the {kind} file took longer than {settings.seconds:.0f} s")
         out = Path(tmp) / f"in.{target}"

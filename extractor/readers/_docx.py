@@ -187,8 +187,10 @@ def _body_blocks(body) -> list:
     return out
 
 
-_MAIN = re.compile(rb'PartName="/([^"]+)"\s+ContentType="application/vnd\.openxmlformats-officedocument'
-                   rb'\.wordprocessingml\.document\.main\+xml"')
+_MAIN = re.compile(
+    rb'PartName="/([^"]+)"\s+ContentType="application/vnd\.openxmlformats-officedocument'
+    rb'\.wordprocessingml\.document\.main\+xml"'
+)
 
 
 def _main_part(archive: zipfile.ZipFile) -> bytes:

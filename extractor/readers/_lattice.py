@@ -90,7 +90,7 @@ def skew_angle(ink: np.ndarray) -> float:
         if i == 0:
             continue
         x, y, bw, bh = stats[i, :4]
-        ys, xs = np.nonzero(labels[y:y + bh, x:x + bw] == i)
+        ys, xs = np.nonzero(labels[y : y + bh, x : x + bw] == i)
         slope = np.polyfit(xs, ys, 1)[0]
         a = float(np.degrees(np.arctan(slope)))
         if abs(a) <= _MAX_SKEW_DEG:
@@ -123,8 +123,9 @@ def _cluster(values: list[tuple[float, float]], tol: float) -> list[int]:
     return [int(round(s / n)) for s, n, _ in groups]
 
 
-def _crosses(lines: np.ndarray, ink: np.ndarray, pos: int, a: int, b: int, vertical: bool, tol: int,
-             kernel: int) -> bool:
+def _crosses(
+    lines: np.ndarray, ink: np.ndarray, pos: int, a: int, b: int, vertical: bool, tol: int, kernel: int
+) -> bool:
     """A ruling line at `pos` runs from boundary a to boundary b (both across the line's direction)."""
     a, b = a + tol, b - tol + 1
     if b - a < 2:
@@ -144,7 +145,7 @@ def _crosses(lines: np.ndarray, ink: np.ndarray, pos: int, a: int, b: int, verti
 
 def _positions(mask: np.ndarray, box: tuple[int, int, int, int], vertical: bool, tol: int) -> list[int]:
     x, y, w, h = box
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask[y:y + h, x:x + w], connectivity=8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask[y : y + h, x : x + w], connectivity=8)
     if vertical:
         found = [(x + sx + sw / 2, float(sh)) for sx, _, sw, sh, _ in stats[1:n]]
         edges = [(x, 1.0), (x + w - 1, 1.0)]
@@ -155,8 +156,9 @@ def _positions(mask: np.ndarray, box: tuple[int, int, int, int], vertical: bool,
     return _cluster(found + edges, 4 * tol)
 
 
-def _table(ink: np.ndarray, horiz: np.ndarray, vert: np.ndarray, box: tuple[int, int, int, int],
-           tol: int) -> Table | None:
+def _table(
+    ink: np.ndarray, horiz: np.ndarray, vert: np.ndarray, box: tuple[int, int, int, int], tol: int
+) -> Table | None:
     ys = _positions(horiz, box, False, tol)
     xs = _positions(vert, box, True, tol)
     kh, kv = _kernels(ink.shape)
@@ -185,16 +187,20 @@ def _spans(vsep: np.ndarray, hsep: np.ndarray, xs: list[int], ys: list[int]) -> 
             while c + cs < nc and not vsep[r, c + cs] and not taken[r, c + cs]:
                 cs += 1
             rs = 1
-            while r + rs < nr and not hsep[r + rs, c:c + cs].any() and not taken[r + rs, c:c + cs].any():
+            while r + rs < nr and not hsep[r + rs, c : c + cs].any() and not taken[r + rs, c : c + cs].any():
                 rs += 1
-            taken[r:r + rs, c:c + cs] = True
+            taken[r : r + rs, c : c + cs] = True
             cells.append(TableCell(r, c, rs, cs, xs[c], ys[r], xs[c + cs], ys[r + rs]))
     return cells
 
 
 def _inside(inner: Table, outer: Table) -> bool:
-    return (outer.top <= inner.top and inner.bottom <= outer.bottom
-            and outer.xs[0] <= inner.xs[0] and inner.xs[-1] <= outer.xs[-1])
+    return (
+        outer.top <= inner.top
+        and inner.bottom <= outer.bottom
+        and outer.xs[0] <= inner.xs[0]
+        and inner.xs[-1] <= outer.xs[-1]
+    )
 
 
 def page_to_tables(gray: np.ndarray, print_only: np.ndarray | None = None) -> Page:

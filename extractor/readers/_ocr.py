@@ -99,8 +99,12 @@ class Recognizer:
         return self._read(crops, _SQUEEZE)
 
     def _read(self, crops: list[np.ndarray], squeeze: float) -> list[tuple[str, float]]:
-        scaled = [cv2.resize(c, (max(8, round(c.shape[1] * _HEIGHT * squeeze / c.shape[0])), _HEIGHT),
-                             interpolation=cv2.INTER_CUBIC) for c in crops]
+        scaled = [
+            cv2.resize(
+                c, (max(8, round(c.shape[1] * _HEIGHT * squeeze / c.shape[0])), _HEIGHT), interpolation=cv2.INTER_CUBIC
+            )
+            for c in crops
+        ]
         out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
         for width, batch in _runs([s.shape[1] for s in scaled]):
             # Never a run of one line: onnxruntime sums a lone row another way (a hair different), so a blank
@@ -108,7 +112,7 @@ class Recognizer:
             x = np.zeros((max(2, len(batch)), 3, _HEIGHT, width), dtype=np.float32)
             for k, i in enumerate(batch):
                 img = scaled[i].astype(np.float32) / 127.5 - 1.0
-                x[k, :, :, :img.shape[1]] = img
+                x[k, :, :, : img.shape[1]] = img
             probs = self.session.run(None, {self.input: x})[0]
             for k, i in enumerate(batch):
                 out[i] = self._decode(probs[k])
@@ -137,7 +141,7 @@ def _runs(widths: list[int]) -> list[tuple[int, list[int]]]:
     for width in sorted(by_width):
         size = max(1, min(_BATCH, _RUN_COLUMNS // width))
         ids = by_width[width]
-        out += [(width, ids[k:k + size]) for k in range(0, len(ids), size)]
+        out += [(width, ids[k : k + size]) for k in range(0, len(ids), size)]
     return out
 
 

@@ -75,8 +75,14 @@ def _fit(pixels: np.ndarray) -> tuple[np.ndarray, float]:
     return cv2.resize(pixels, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), f
 
 
-def _page(number: int, pixels: np.ndarray, points_per_pixel: float, left: float = 0.0, top: float = 0.0,
-          layer: list[Char] | None = None) -> PageImage:
+def _page(
+    number: int,
+    pixels: np.ndarray,
+    points_per_pixel: float,
+    left: float = 0.0,
+    top: float = 0.0,
+    layer: list[Char] | None = None,
+) -> PageImage:
     pixels, factor = _fit(np.ascontiguousarray(pixels))
     gray, seal, print_only = _grey_and_seal(pixels)
     return PageImage(number, gray, points_per_pixel / factor, left, top, seal, print_only, layer or [])
@@ -128,5 +134,3 @@ def image_pages(paths: list[Path]) -> Iterator[PageImage]:
                 pixels = cv2.resize(pixels, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
                 dpi = TARGET_DPI
             yield _page(n, pixels, 72 / dpi)
-
-

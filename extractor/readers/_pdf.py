@@ -140,8 +140,9 @@ def _page_chars(textpage, left: float, top: float) -> list[Char]:
         if text in "\r\n\x00" or not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
             continue
         raw.FPDFText_GetCharOrigin(textpage, i, x, y)
-        out.append(Char(text, rect.left - left, rect.right - left, top - y.value,
-                        raw.FPDFText_GetFontSize(textpage, i) or 1.0))
+        out.append(
+            Char(text, rect.left - left, rect.right - left, top - y.value, raw.FPDFText_GetFontSize(textpage, i) or 1.0)
+        )
     return out
 
 
@@ -181,8 +182,14 @@ def _page_parts(page: _Page) -> tuple[list[_Part], list[list[Char]]]:
         ys = snap([h.pos for h in t.hs])
         cells = table_cells(t, ys)
         parts.append(_Part(t, ys, cells, [[] for _ in cells]))
-        covers.append({(r, j): k for k, c in enumerate(cells)
-                       for r in range(c.row, c.row + c.rowspan) for j in range(c.col, c.col + c.colspan)})
+        covers.append(
+            {
+                (r, j): k
+                for k, c in enumerate(cells)
+                for r in range(c.row, c.row + c.rowspan)
+                for j in range(c.col, c.col + c.colspan)
+            }
+        )
     buckets: list[dict[int, list[Char]]] = [{} for _ in parts]
     free: list[Char] = []
     for ch in page.chars:
@@ -199,8 +206,9 @@ def _page_parts(page: _Page) -> tuple[list[_Part], list[list[Char]]]:
     for part, bucket in zip(parts, buckets):
         for k, chars in bucket.items():
             part.lines[k] = lines(chars)
-        part.pad = max(0.0, min((ls[0][0].x0 - part.cells[k].box.x0 for k, ls in enumerate(part.lines) if ls),
-                                default=0.0))
+        part.pad = max(
+            0.0, min((ls[0][0].x0 - part.cells[k].box.x0 for k, ls in enumerate(part.lines) if ls), default=0.0)
+        )
     return parts, lines(free)
 
 
@@ -225,8 +233,13 @@ def _pages_to_grids(file: str, pages: list[_Page]) -> list[Grid]:
             if previous is not None and part.table.xs is previous.table.xs:
                 pad = previous.pad
                 # A line that stops short where the next piece's start would have fitted ended its paragraph.
-                join_split_row(previous.grid, part.grid, lambda up, down, pad=pad: not ends_short(
-                    lines_of[id(up)][-1], lines_of[id(down)][0], up.box.x1 - pad))
+                join_split_row(
+                    previous.grid,
+                    part.grid,
+                    lambda up, down, pad=pad: (
+                        not ends_short(lines_of[id(up)][-1], lines_of[id(down)][0], up.box.x1 - pad)
+                    ),
+                )
             previous = part
     grids: list[Grid] = []
     pending: list[str] = []  # text above the next table: titles, the unit line, carried over a page break

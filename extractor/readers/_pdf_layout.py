@@ -147,8 +147,7 @@ def share_columns(pages: list[list[Table]], settings: LayoutSettings = LAYOUT) -
     last: Table | None = None  # the last table of the page before
     for tables in pages:
         for k, t in enumerate(tables):
-            if not (k == 0 and last and abs(last.x0 - t.x0) <= settings.snap
-                    and abs(last.x1 - t.x1) <= settings.snap):
+            if not (k == 0 and last and abs(last.x0 - t.x0) <= settings.snap and abs(last.x1 - t.x1) <= settings.snap):
                 chain = []
             chain.append(t)
             xs = snap([v.pos for part in chain for v in part.vs], settings)
@@ -218,8 +217,9 @@ def line_text(line: list[Char], settings: LayoutSettings = LAYOUT) -> str:
         gap = c.x0 - p.x1
         # Chinese has no spaces: a gap next to a CJK character is justification unless it is wide.
         latin = not (_cjk(p.text) or _cjk(c.text))
-        if " " not in (p.text, c.text) and (gap > settings.word_gap * c.size
-                                            or (gap > settings.latin_word_gap * c.size and latin)):
+        if " " not in (p.text, c.text) and (
+            gap > settings.word_gap * c.size or (gap > settings.latin_word_gap * c.size and latin)
+        ):
             out.append(" ")
         out.append(c.text)
     return "".join(out)
@@ -257,14 +257,14 @@ def join_wrap(a: str, b: str) -> str:
     return a + glue + b
 
 
-def paragraphs(cell_lines: list[list[Char]], unit: float, right: float,
-               settings: LayoutSettings = LAYOUT) -> list[str]:
+def paragraphs(cell_lines: list[list[Char]], unit: float, right: float, settings: LayoutSettings = LAYOUT) -> list[str]:
     """A cell's lines as its paragraphs; `unit` is the normal line pitch, `right` the right edge of the text."""
     out: list[str] = []
     for k, line in enumerate(cell_lines):
         above = cell_lines[k - 1]
-        wraps = k > 0 and (pitch(above, line) <= settings.paragraph_break * unit
-                           and not ends_short(above, line, right, settings))
+        wraps = k > 0 and (
+            pitch(above, line) <= settings.paragraph_break * unit and not ends_short(above, line, right, settings)
+        )
         if wraps:
             out[-1] = join_wrap(out[-1], line_text(line, settings))
         else:

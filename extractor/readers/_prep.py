@@ -68,8 +68,7 @@ class Prepared:
         self.to_source = self.to_source @ np.linalg.inv(m)
 
 
-def separate(rgb: np.ndarray, s: PrepSettings = SETTINGS) -> tuple[np.ndarray, np.ndarray | None,
-                                                                   np.ndarray | None]:
+def separate(rgb: np.ndarray, s: PrepSettings = SETTINGS) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """The page in grey without its seals, where seal ink lies, and the page cleaned closer for reading text
     (both None: no seal). Colour is kept until now so that a seal comes apart from the print.
 
@@ -84,8 +83,9 @@ def separate(rgb: np.ndarray, s: PrepSettings = SETTINGS) -> tuple[np.ndarray, n
     # Colour must hold over a few pixels too: JPEG fringes the edges of black print with colour, a seal's
     # strokes are coloured through.
     spread = cv2.blur(local, (s.seal_area, s.seal_area))
-    coloured = ((local.max(axis=2) - local.min(axis=2)) > s.seal_chroma) & \
-        ((spread.max(axis=2) - spread.min(axis=2)) > s.seal_chroma)
+    coloured = ((local.max(axis=2) - local.min(axis=2)) > s.seal_chroma) & (
+        (spread.max(axis=2) - spread.min(axis=2)) > s.seal_chroma
+    )
     gray = norm @ np.float32([0.299, 0.587, 0.114])
     if not coloured.any():
         return _grey(gray), None, None
@@ -184,7 +184,7 @@ def _bent(lines: np.ndarray, s: PrepSettings) -> list[tuple[np.ndarray, np.ndarr
         if i == 0:
             continue
         x, y, bw, bh = stats[i, :4]
-        ys, xs = np.nonzero(labels[y:y + bh, x:x + bw] == i)
+        ys, xs = np.nonzero(labels[y : y + bh, x : x + bw] == i)
         edges = np.linspace(0, bw, s.curl_bins + 1)
         which = np.digitize(xs, edges[1:-1])
         bins = [k for k in range(s.curl_bins) if (which == k).any()]
@@ -242,7 +242,7 @@ def _ruled(lines: np.ndarray, a: np.ndarray, b: np.ndarray, s: PrepSettings) -> 
     pts = np.rint(a + (b - a) * t).astype(int)
     h, w = lines.shape
     r = 4
-    hits = [lines[max(0, y - r):min(h, y + r + 1), max(0, x - r):min(w, x + r + 1)].any() for x, y in pts]
+    hits = [lines[max(0, y - r) : min(h, y + r + 1), max(0, x - r) : min(w, x + r + 1)].any() for x, y in pts]
     return float(np.mean(hits)) >= s.frame_ruled
 
 
@@ -260,7 +260,7 @@ def rectify(prep: Prepared, lines: np.ndarray, s: PrepSettings = SETTINGS) -> bo
     bx, by, bw, bh = stats[big, :4]
     if bw * bh < s.frame_area * w * h:
         return False
-    ys, xs = np.nonzero(labels[by:by + bh, bx:bx + bw] == big)
+    ys, xs = np.nonzero(labels[by : by + bh, bx : bx + bw] == big)
     corners = _corners(cv2.convexHull(np.stack([xs + bx, ys + by], axis=1).astype(np.int32)))
     if corners is None or not all(_ruled(lines, corners[k], corners[(k + 1) % 4], s) for k in range(4)):
         return False
@@ -268,8 +268,11 @@ def rectify(prep: Prepared, lines: np.ndarray, s: PrepSettings = SETTINGS) -> bo
     top, bottom = np.linalg.norm(tr - tl), np.linalg.norm(br - bl)
     left, right = np.linalg.norm(bl - tl), np.linalg.norm(br - tr)
     diag1, diag2 = np.linalg.norm(br - tl), np.linalg.norm(tr - bl)
-    off = max(abs(top - bottom) / max(top, bottom), abs(left - right) / max(left, right),
-              abs(diag1 - diag2) / max(diag1, diag2))
+    off = max(
+        abs(top - bottom) / max(top, bottom),
+        abs(left - right) / max(left, right),
+        abs(diag1 - diag2) / max(diag1, diag2),
+    )
     if off <= s.rectify_off:
         return False
     width, height = (top + bottom) / 2, (left + right) / 2

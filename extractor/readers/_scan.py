@@ -59,7 +59,7 @@ def _text_height(page: Page) -> float:
     heights = []
     for t in page.tables:
         for c in t.cells:
-            heights += [b - a for a, b in runs(page.ink[c.y0:c.y1, c.x0:c.x1].any(axis=1)) if b - a >= 4]
+            heights += [b - a for a, b in runs(page.ink[c.y0 : c.y1, c.x0 : c.x1].any(axis=1)) if b - a >= 4]
     return float(np.median(heights)) if heights else 20.0
 
 
@@ -77,7 +77,7 @@ def _region_lines(page: Page, x0: int, y0: int, x1: int, y1: int, text_h: float)
 def _crop(page: Page, ln: Line, bounds: tuple[int, int, int, int], text_h: float) -> np.ndarray:
     pad = max(2, round(0.2 * text_h))
     x0, y0, x1, y1 = bounds
-    return page.gray[max(y0, ln.y0 - pad):min(y1, ln.y1 + pad), max(x0, ln.x0 - pad):min(x1, ln.x1 + pad)]
+    return page.gray[max(y0, ln.y0 - pad) : min(y1, ln.y1 + pad), max(x0, ln.x0 - pad) : min(x1, ln.x1 + pad)]
 
 
 def _read_lines(page: Page, jobs: list[tuple[Line, tuple[int, int, int, int]]], text_h: float) -> None:
@@ -99,7 +99,7 @@ def _free_lines(page: Page, top: int, bottom: int, text_h: float) -> list[list[L
     w = page.ink.shape[1]
     out = []
     for ln in _region_lines(page, 0, top, w, bottom, text_h):
-        edges = [(a + ln.x0, b + ln.x0) for a, b in runs(page.ink[ln.y0:ln.y1, ln.x0:ln.x1].any(axis=0))]
+        edges = [(a + ln.x0, b + ln.x0) for a, b in runs(page.ink[ln.y0 : ln.y1, ln.x0 : ln.x1].any(axis=0))]
         pieces, start = [], edges[0][0]
         for (_, end), (nxt, _) in zip(edges, edges[1:]):
             if nxt - end > 3 * text_h:
@@ -123,8 +123,13 @@ def _box(page: Page, img: PageImage, to_source: np.ndarray, x0: int, y0: int, x1
     src = np.c_[corners, np.ones(4)] @ to_source.T
     src = src[:, :2] / src[:, 2:]
     s, x, y = img.points_per_pixel, img.left, img.top
-    return Box(img.number, round(x + src[:, 0].min() * s, 2), round(y + src[:, 1].min() * s, 2),
-               round(x + src[:, 0].max() * s, 2), round(y + src[:, 1].max() * s, 2))
+    return Box(
+        img.number,
+        round(x + src[:, 0].min() * s, 2),
+        round(y + src[:, 1].min() * s, 2),
+        round(x + src[:, 0].max() * s, 2),
+        round(y + src[:, 1].max() * s, 2),
+    )
 
 
 def _layer_text(layer: list[Char], box: Box) -> str:
@@ -144,15 +149,33 @@ def _second_reading(cell: Cell, layer: list[Char]) -> None:
     cell.confidence = min(cell.confidence if cell.confidence is not None else 1.0, SCAN.doubtful)
 
 
-def _table_grid(page: Page, img: PageImage, to_source: np.ndarray, table: Table, cell_lines: list[list[Line]],
-                file: str, index: int, before: list[str], text_h: float) -> tuple[Grid, set[int]]:
+def _table_grid(
+    page: Page,
+    img: PageImage,
+    to_source: np.ndarray,
+    table: Table,
+    cell_lines: list[list[Line]],
+    file: str,
+    index: int,
+    before: list[str],
+    text_h: float,
+) -> tuple[Grid, set[int]]:
     """The grid, and (by id) the cells of its last row whose text runs on to the right edge: cut off?"""
     cells, full = [], set()
     for tc, lines in zip(table.cells, cell_lines):
         read = [ln for ln in lines if ln.text]
-        cell = Cell(tc.row, tc.col, paragraphs(read, text_h), tc.rowspan, tc.colspan, index, tc.row, tc.col,
-                    _box(page, img, to_source, tc.x0, tc.y0, tc.x1, tc.y1),
-                    min((ln.confidence for ln in read), default=None))
+        cell = Cell(
+            tc.row,
+            tc.col,
+            paragraphs(read, text_h),
+            tc.rowspan,
+            tc.colspan,
+            index,
+            tc.row,
+            tc.col,
+            _box(page, img, to_source, tc.x0, tc.y0, tc.x1, tc.y1),
+            min((ln.confidence for ln in read), default=None),
+        )
         doubt = next((ln.doubt for ln in read if ln.doubt), None)
         if doubt:
             cell.doubt, cell.confidence = doubt, min(cell.confidence, SCAN.doubtful)
@@ -162,8 +185,12 @@ def _table_grid(page: Page, img: PageImage, to_source: np.ndarray, table: Table,
         # comma that may not start a line) and the cell's margin would not fit after: it may go on.
         last = read[-1] if read else None
         pad = min(ln.x0 for ln in read) - tc.x0 if read else 0
-        if last and tc.row + tc.rowspan == table.n_rows and last.x1 + 2.2 * text_h + pad > tc.x1 \
-                and (len(read) > 1 or last.x1 - last.x0 > 0.5 * (tc.x1 - tc.x0 - 2 * pad)):
+        if (
+            last
+            and tc.row + tc.rowspan == table.n_rows
+            and last.x1 + 2.2 * text_h + pad > tc.x1
+            and (len(read) > 1 or last.x1 - last.x0 > 0.5 * (tc.x1 - tc.x0 - 2 * pad))
+        ):
             full.add(id(cell))
         cells.append(cell)
     return Grid(file, index, table.n_rows, table.n_cols, cells, before), full
@@ -191,7 +218,7 @@ def _sample(page: Page, text_h: float) -> list[np.ndarray]:
                         ln.x1 = min(ln.x1, ln.x0 + round(SCAN.sample_width * text_h))  # a few glyphs will do
                         found.append((ln.x1 - ln.x0, _crop(page, ln, (c.x0 + 1, c.y0 + 1, c.x1, c.y1), text_h)))
     found.sort(key=lambda f: -f[0])
-    return [crop for _, crop in found[:SCAN.sample]]
+    return [crop for _, crop in found[: SCAN.sample]]
 
 
 def _how_sure(crops: list[np.ndarray]) -> float:
@@ -204,7 +231,7 @@ def _sideways(page: Page, text_h: float) -> bool:
     k = max(3, round(SCAN.smear * text_h))
     along = [0, 0]
     for t in page.tables:
-        ink = page.ink[t.top:t.bottom, t.xs[0]:t.xs[-1]]
+        ink = page.ink[t.top : t.bottom, t.xs[0] : t.xs[-1]]
         for way, kernel in enumerate(((k, 1), (1, k))):
             smeared = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
             n, _, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
@@ -261,7 +288,7 @@ def _seal_doubts(page: Page, prep: Prepared, lines_: list[Line]) -> None:
         return
     seal = rotate(prep.seal, page.angle, 0) if abs(page.angle) > 0.05 else prep.seal
     for ln in lines_:
-        if seal[ln.y0:ln.y1, ln.x0:ln.x1].mean() >= SETTINGS.seal_doubt:
+        if seal[ln.y0 : ln.y1, ln.x0 : ln.x1].mean() >= SETTINGS.seal_doubt:
             ln.doubt = "under a seal"
 
 
@@ -292,8 +319,9 @@ def page_to_grids(img: PageImage, file: str, first_index: int, pending: list[str
     _seal_doubts(page, prep, [ln for ln, _ in jobs])
     grids, full = [], set()
     for k, (t, table_lines) in enumerate(zip(page.tables, per_table)):
-        grid, full = _table_grid(page, img, prep.to_source, t, table_lines, file, first_index + k,
-                                 pending + _free_text(free[k]), text_h)
+        grid, full = _table_grid(
+            page, img, prep.to_source, t, table_lines, file, first_index + k, pending + _free_text(free[k]), text_h
+        )
         grids.append(grid)
         pending = []
     return PageGrids(grids, _free_text(free[-1]), full, page.tables[0].xs, page.tables[-1].xs, fixed=prep.notes)
@@ -313,8 +341,9 @@ def pages_to_result(path: Path, pages: Iterator[PageImage]) -> ReadResult:
         if not got.grids:
             result.page_notes.append((img.number, got.note))
             continue
-        joined = bool(result.grids) and continue_columns(result.grids[-1], got.grids[0], xs, got.first_xs,
-                                                         max(4, img.gray.shape[1] // 200))
+        joined = bool(result.grids) and continue_columns(
+            result.grids[-1], got.grids[0], xs, got.first_xs, max(4, img.gray.shape[1] // 200)
+        )
         if joined:
             join_split_row(result.grids[-1], got.grids[0], lambda up, _, full=full: id(up) in full)
         pending, full = got.after, got.full
@@ -335,8 +364,9 @@ def _pages(total: int) -> str:
     return "the page" if total == 1 else f"any of its {total} pages"
 
 
-def scan_pages_to_grids(path: Path, page_numbers: list[int] | None = None,
-                        layers: dict[int, list[Char]] | None = None) -> ReadResult:
+def scan_pages_to_grids(
+    path: Path, page_numbers: list[int] | None = None, layers: dict[int, list[Char]] | None = None
+) -> ReadResult:
     """OCR the given 1-based pages of a PDF (all pages if None); `layers` holds a searchable scan's text per page."""
     path = Path(path)
     if page_numbers is None:

@@ -14,8 +14,11 @@ SNIFF_BYTES = 8
 _IMAGES = {b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg", b"II*\x00": ".tif", b"MM\x00*": ".tif", b"BM": ".bmp"}
 # Where an OLE file names its main stream (UTF-16 directory entries); searched within this many bytes.
 OLE_SCAN_BYTES = 16 << 20
-_OLE_STREAMS = {"WordDocument".encode("utf-16-le"): ".doc", "Workbook".encode("utf-16-le"): ".xls",
-                "Book".encode("utf-16-le"): ".xls"}
+_OLE_STREAMS = {
+    "WordDocument".encode("utf-16-le"): ".doc",
+    "Workbook".encode("utf-16-le"): ".xls",
+    "Book".encode("utf-16-le"): ".xls",
+}
 # Formats jixiao does not read but can name, with what to convert them to.
 LEGACY = {".doc": "docx", ".wps": "docx", ".rtf": "docx", ".xls": "xlsx", ".et": "xlsx"}
 
@@ -63,5 +66,7 @@ def _ole_kind(path: Path, suffix: str) -> str:
 
 def convert_hint(path: Path, kind: str) -> str:
     target = LEGACY[kind]
-    return (f"a {kind} file, which jixiao does not read: convert it to .{target} with LibreOffice "
-            f"(soffice --headless --convert-to {target} {path.name}), or pass --convert when soffice is installed")
+    return (
+        f"a {kind} file, which jixiao does not read: convert it to .{target} with LibreOffice "
+        f"(soffice --headless --convert-to {target} {path.name}), or pass --convert when soffice is installed"
+    )

@@ -49,8 +49,9 @@ def sheet_to_grid(values_ws, formulas_ws, file: str, index: int) -> Grid | None:
     covered: set[tuple[int, int]] = set()
     for rng in values_ws.merged_cells.ranges:
         spans[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
-        covered |= {(r, c) for r in range(rng.min_row, rng.max_row + 1)
-                    for c in range(rng.min_col, rng.max_col + 1)} - {(rng.min_row, rng.min_col)}
+        covered |= {
+            (r, c) for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1)
+        } - {(rng.min_row, rng.min_col)}
     cells, filled = [], False
     for r in range(top, top + n_rows):
         for c in range(left, left + n_cols):

@@ -75,8 +75,12 @@ def review_recheck(record: Record, confirmed: set[Key], reopened: list | None = 
     for row in reopened or []:
         issue = next((i for i in record.issues if (i.code, i.field) == (row["code"], row["field"])), None)
         if issue is None:
-            issue = Issue(code=row["code"], field=row["field"], message=row["message"],
-                          candidates=json.loads(row["candidates"]) if row["candidates"] else None)
+            issue = Issue(
+                code=row["code"],
+                field=row["field"],
+                message=row["message"],
+                candidates=json.loads(row["candidates"]) if row["candidates"] else None,
+            )
             record.issues.append(issue)
         issue.severity, issue.resolved = "error", False
 
@@ -90,8 +94,16 @@ def _reopened_but(store: Store, record_id: int, issue_id: int) -> list:
     return [r for r in store.reopened(record_id) if r["id"] != issue_id]
 
 
-def answer(store: Store, issue_id: int, who: str, *, value: str | None = None, candidate: int | None = None,
-           field: str | None = None, comment: str | None = None) -> Outcome:
+def answer(
+    store: Store,
+    issue_id: int,
+    who: str,
+    *,
+    value: str | None = None,
+    candidate: int | None = None,
+    field: str | None = None,
+    comment: str | None = None,
+) -> Outcome:
     """Answer a queue item: `candidate` (1-based) accepts a candidate, `value` sets the field, neither confirms
     the value as it stands. `field` picks a single field under a group path (`funds.current_appropriation`).
     `comment` is kept with the answer in the audit."""
@@ -103,8 +115,13 @@ def answer(store: Store, issue_id: int, who: str, *, value: str | None = None, c
         return Outcome(False, "out.not_open", {"id": issue_id, "status": item["status"]}, issue_id, item["record_id"])
     if field and not under(field, item["field"]):
         # Another field is its own audited edit, never a side door through this item's answer.
-        return Outcome(False, "out.other_field", {"id": issue_id, "field": item["field"], "other": field},
-                       issue_id, item["record_id"])
+        return Outcome(
+            False,
+            "out.other_field",
+            {"id": issue_id, "field": item["field"], "other": field},
+            issue_id,
+            item["record_id"],
+        )
     holder, until = store.claim(issue_id, who)
     if holder != who:
         return Outcome(False, "out.held", {"id": issue_id, "who": holder, "until": until}, issue_id)
@@ -115,8 +132,9 @@ def answer(store: Store, issue_id: int, who: str, *, value: str | None = None, c
         reopened = _reopened_but(store, item["record_id"], issue_id)
         # Messages as the checks word them now (numbers read back from JSON print as the export prints them).
         review_recheck(record, confirmed, store.reopened(item["record_id"]))
-        issue = next((i for i in record.issues if (i.code, i.field, i.severity) == (item["code"], item["field"],
-                                                                                     "error")), None)
+        issue = next(
+            (i for i in record.issues if (i.code, i.field, i.severity) == (item["code"], item["field"], "error")), None
+        )
         if issue is None:
             return Outcome(False, "out.answered_meanwhile", {"id": issue_id}, issue_id, item["record_id"])
         target, kind, new = field or issue.field, "confirm", None
@@ -125,8 +143,9 @@ def answer(store: Store, issue_id: int, who: str, *, value: str | None = None, c
             if candidate is not None:
                 picks = choices(target, issue.candidates)
                 if not 1 <= candidate <= len(picks):
-                    return Outcome(False, "out.no_candidate", {"id": issue_id, "n": len(picks), "k": candidate},
-                                   issue_id)
+                    return Outcome(
+                        False, "out.no_candidate", {"id": issue_id, "n": len(picks), "k": candidate}, issue_id
+                    )
                 kind, new = "accept", parse_value(record, target, picks[candidate - 1])
             elif value is not None:
                 kind, new = "set", parse_value(record, target, value)
@@ -136,8 +155,9 @@ def answer(store: Store, issue_id: int, who: str, *, value: str | None = None, c
                 kind, new = "keep", parse_value(record, target, issue.original)
         except ValueError as exc:
             if issue.code == "ambiguous_cell" and kind == "confirm" and value is None and candidate is None:
-                return Outcome(False, "out.keep_two", {"id": issue_id, "value": str(issue.original)}, issue_id,
-                               item["record_id"])
+                return Outcome(
+                    False, "out.keep_two", {"id": issue_id, "value": str(issue.original)}, issue_id, item["record_id"]
+                )
             return _refused(exc, issue_id, item["record_id"])
         if kind in ("set", "keep") and new == old:
             kind = "confirm"  # typing the value that is there confirms it
@@ -151,18 +171,32 @@ def answer(store: Store, issue_id: int, who: str, *, value: str | None = None, c
             confirmed.add(_key(issue))
         review_recheck(record, confirmed, reopened)
         leaf = field_kind(record, target) is not None
-        action = {"issue_id": issue_id, "action": kind, "who": who, "field": target,
-                  "old_value": shown(old) if leaf else None,
-                  "new_value": shown(new if kind != "confirm" else old) if leaf else None,
-                  "code": issue.code, "message": issue.message, "before_data": row["data"],
-                  "comment": (comment or "").strip() or None}
+        action = {
+            "issue_id": issue_id,
+            "action": kind,
+            "who": who,
+            "field": target,
+            "old_value": shown(old) if leaf else None,
+            "new_value": shown(new if kind != "confirm" else old) if leaf else None,
+            "code": issue.code,
+            "message": issue.message,
+            "before_data": row["data"],
+            "comment": (comment or "").strip() or None,
+        }
         result = store.commit_review(item["record_id"], row["version"], record, action)
         if result is None:
             continue  # another reviewer wrote this record first: re-read it and apply the answer again
         closed, opened = result
         key = f"out.done.{kind}" if leaf else "out.done.group"
-        return Outcome(True, key, {"id": issue_id, "field": target, "value": action["new_value"] or ""},
-                       issue_id, item["record_id"], _rows(closed), _rows(opened))
+        return Outcome(
+            True,
+            key,
+            {"id": issue_id, "field": target, "value": action["new_value"] or ""},
+            issue_id,
+            item["record_id"],
+            _rows(closed),
+            _rows(opened),
+        )
     return Outcome(False, "out.busy", {"id": issue_id}, issue_id)
 
 
@@ -174,8 +208,9 @@ def _refusal(store: Store, item, issue_id: int) -> Outcome | None:
         return None
     newer = store.successor(item)
     where = ("out.old_read_to", {"id": newer}) if newer else ("out.old_read_none", {})
-    return Outcome(False, "out.old_read", {"id": issue_id, "file": item["file"], "where": where},
-                   issue_id, item["record_id"])
+    return Outcome(
+        False, "out.old_read", {"id": issue_id, "file": item["file"], "where": where}, issue_id, item["record_id"]
+    )
 
 
 def skip(store: Store, issue_id: int, who: str, comment: str | None = None) -> Outcome:
@@ -187,8 +222,15 @@ def skip(store: Store, issue_id: int, who: str, comment: str | None = None) -> O
     if holder != who:
         return Outcome(False, "out.held", {"id": issue_id, "who": holder, "until": until}, issue_id)
     with store.conn:
-        store.log_action(item["record_id"], issue_id, "skip", who, field=item["field"], code=item["code"],
-                         comment=(comment or "").strip() or None)
+        store.log_action(
+            item["record_id"],
+            issue_id,
+            "skip",
+            who,
+            field=item["field"],
+            code=item["code"],
+            comment=(comment or "").strip() or None,
+        )
     store.release(issue_id, who)
     return Outcome(True, "out.skipped", {"id": issue_id}, issue_id, item["record_id"])
 
@@ -200,20 +242,32 @@ def undo(store: Store, who: str) -> Outcome:
         if action is None:
             return Outcome(False, "out.nothing_to_undo", {"who": who})
         if store.later_actions(action):
-            return Outcome(False, "out.undo_later", {"id": action["issue_id"]}, action["issue_id"],
-                           action["record_id"])
+            return Outcome(False, "out.undo_later", {"id": action["issue_id"]}, action["issue_id"], action["record_id"])
         row = store.record_row(action["record_id"])
         record = Record.model_validate_json(action["before_data"])
-        entry = {"issue_id": action["issue_id"], "action": "undo", "who": who, "field": action["field"],
-                 "old_value": action["new_value"], "new_value": action["old_value"], "code": action["code"],
-                 "message": action["message"]}
+        entry = {
+            "issue_id": action["issue_id"],
+            "action": "undo",
+            "who": who,
+            "field": action["field"],
+            "old_value": action["new_value"],
+            "new_value": action["old_value"],
+            "code": action["code"],
+            "message": action["message"],
+        }
         result = store.commit_review(action["record_id"], row["version"], record, entry, undo_of=action["id"])
         if result is None:
             continue
         closed, opened = result
-        return Outcome(True, "out.undone", {"action": action["action"], "id": action["issue_id"],
-                                            "field": action["field"]},
-                       action["issue_id"], action["record_id"], _rows(closed), _rows(opened))
+        return Outcome(
+            True,
+            "out.undone",
+            {"action": action["action"], "id": action["issue_id"], "field": action["field"]},
+            action["issue_id"],
+            action["record_id"],
+            _rows(closed),
+            _rows(opened),
+        )
     return Outcome(False, "out.undo_busy")
 
 

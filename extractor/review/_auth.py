@@ -74,9 +74,12 @@ def guarded(role: str | None = None) -> Callable[[Handler], Callable[[Request], 
     The handler is called as handler(request, store, user, form) with its own store connection, in the
     thread pool: database, hashing and rendering must never stop the event loop that serves everyone else.
     """
+
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             form = await request.form() if request.method == "POST" else None
             return await run_in_threadpool(_checked, handler, role, request, form)
+
         return endpoint
+
     return wrap

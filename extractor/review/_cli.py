@@ -26,12 +26,17 @@ def unknown_code(code: str | None) -> str | None:
     if not code or code in known_codes():
         return None
     lang = server_lang()
-    return t(lang, "cli.unknown_code", code=code,
-             codes=", ".join(f"{c} ({code_name(lang, c)})" if lang != "en" else c for c in known_codes()))
+    return t(
+        lang,
+        "cli.unknown_code",
+        code=code,
+        codes=", ".join(f"{c} ({code_name(lang, c)})" if lang != "en" else c for c in known_codes()),
+    )
 
 
-def queue_lines(store: Store, work: Worklist, page: int, size: int,
-                safe: Callable[[Any], str]) -> tuple[list[str], list[str]]:
+def queue_lines(
+    store: Store, work: Worklist, page: int, size: int, safe: Callable[[Any], str]
+) -> tuple[list[str], list[str]]:
     """One page of the worklist (two lines an item), and the footer: the count and how to see the next page."""
     lang = server_lang()
     total = store.count(work)
@@ -41,9 +46,11 @@ def queue_lines(store: Store, work: Worklist, page: int, size: int,
         cands = f"  {t(lang, 'cli.candidates')}: {safe(row['candidates'])}" if row["candidates"] else ""
         claim = f"  {t(lang, 'cli.held', who=safe(row['claimed_by']))}" if row["claimed_by"] else ""
         name = row["code"] if lang == "en" else f"{code_name(lang, row['code'])} ({row['code']})"
-        lines.append(f"#{row['id']:<5} {safe(row['file'])} {t(lang, 'table_n', n=row['tbl'])} "
-                     f"{safe(row['project'])}  {name}  {safe(row['field'])}{claim}\n"
-                     f"       {safe(message(lang, row['message']))}{cands}")
+        lines.append(
+            f"#{row['id']:<5} {safe(row['file'])} {t(lang, 'table_n', n=row['tbl'])} "
+            f"{safe(row['project'])}  {name}  {safe(row['field'])}{claim}\n"
+            f"       {safe(message(lang, row['message']))}{cands}"
+        )
     footer = [t(lang, "cli.items", n=total)]
     rest = total - (page - 1) * size - len(rows)
     if rest > 0:
@@ -64,7 +71,9 @@ def outcome_lines(out: Outcome, safe: Callable[[Any], str]) -> Iterator[str]:
 
 def item_lines(row, safe: Callable[[Any], str]) -> str:
     lang = server_lang()
-    return (f"#{row['id']} [{t(lang, 'status.' + row['status'])}] {safe(row['file'])} "
-            f"{t(lang, 'table_n', n=row['tbl'])}  {row['code']}  {safe(row['field'])}\n"
-            f"  {safe(message(lang, row['message']))}"
-            + (f"\n  {t(lang, 'cli.candidates')}: {safe(row['candidates'])}" if row["candidates"] else ""))
+    return (
+        f"#{row['id']} [{t(lang, 'status.' + row['status'])}] {safe(row['file'])} "
+        f"{t(lang, 'table_n', n=row['tbl'])}  {row['code']}  {safe(row['field'])}\n"
+        f"  {safe(message(lang, row['message']))}"
+        + (f"\n  {t(lang, 'cli.candidates')}: {safe(row['candidates'])}" if row["candidates"] else "")
+    )

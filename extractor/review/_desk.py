@@ -36,8 +36,9 @@ def _json(text: str | None) -> list[Any]:
     return json.loads(text) if text else []
 
 
-def bulk_answer(store: Store, who: str, file: str, code: str, *, value: str | None = None,
-                comment: str | None = None) -> Outcome:
+def bulk_answer(
+    store: Store, who: str, file: str, code: str, *, value: str | None = None, comment: str | None = None
+) -> Outcome:
     """Answer every open `code` item of `file` at once: with `value` (the file's unit for `unit_suspect`),
     else each item's first candidate. Each item is its own audited answer; items others hold are left."""
     items = store.worklist(Worklist(code=code, file=file))
@@ -45,8 +46,11 @@ def bulk_answer(store: Store, who: str, file: str, code: str, *, value: str | No
         items = [i for i in items if i["id"] in {p["id"] for p in bulk_plan(store, file, code).items}]
     done, closed, opened, refused = 0, [], [], None
     for item in items:
-        out = (answer(store, item["id"], who, value=value, comment=comment) if value is not None
-               else answer(store, item["id"], who, candidate=1, comment=comment))
+        out = (
+            answer(store, item["id"], who, value=value, comment=comment)
+            if value is not None
+            else answer(store, item["id"], who, candidate=1, comment=comment)
+        )
         if out.ok:
             done += 1
             closed += out.closed
@@ -81,16 +85,24 @@ def reopen(store: Store, issue_id: int, who: str, comment: str | None = None, re
                 return _refused(exc, issue_id, item["record_id"])
             set_field(record, item["field"], new)
         review_recheck(record, store.confirmations(item["record_id"]), [*store.reopened(item["record_id"]), item])
-        action = {"issue_id": issue_id, "action": "overrule" if restore else "reopen", "who": who,
-                  "field": item["field"], "code": item["code"], "message": item["message"],
-                  "old_value": shown(old) if leaf and restore else None,
-                  "new_value": shown(new) if leaf and restore else None, "before_data": row["data"],
-                  "comment": (comment or "").strip() or None}
+        action = {
+            "issue_id": issue_id,
+            "action": "overrule" if restore else "reopen",
+            "who": who,
+            "field": item["field"],
+            "code": item["code"],
+            "message": item["message"],
+            "old_value": shown(old) if leaf and restore else None,
+            "new_value": shown(new) if leaf and restore else None,
+            "before_data": row["data"],
+            "comment": (comment or "").strip() or None,
+        }
         result = store.commit_review(item["record_id"], row["version"], record, action)
         if result is None:
             continue
-        return Outcome(True, "out.reopened", {"id": issue_id}, issue_id, item["record_id"], _rows(result[0]),
-                       _rows(result[1]))
+        return Outcome(
+            True, "out.reopened", {"id": issue_id}, issue_id, item["record_id"], _rows(result[0]), _rows(result[1])
+        )
     return Outcome(False, "out.busy", {"id": issue_id}, issue_id)
 
 
@@ -110,14 +122,30 @@ def edit(store: Store, issue_id: int, who: str, field: str, value: str, comment:
             return _refused(exc, issue_id, item["record_id"])
         set_field(record, field, new)
         review_recheck(record, store.confirmations(item["record_id"]), store.reopened(item["record_id"]))
-        action = {"issue_id": None, "action": "set", "who": who, "field": field, "old_value": shown(old),
-                  "new_value": shown(new), "code": item["code"], "message": f"#{issue_id}",
-                  "before_data": row["data"], "comment": (comment or "").strip() or None}
+        action = {
+            "issue_id": None,
+            "action": "set",
+            "who": who,
+            "field": field,
+            "old_value": shown(old),
+            "new_value": shown(new),
+            "code": item["code"],
+            "message": f"#{issue_id}",
+            "before_data": row["data"],
+            "comment": (comment or "").strip() or None,
+        }
         result = store.commit_review(item["record_id"], row["version"], record, action)
         if result is None:
             continue
-        return Outcome(True, "out.done.set", {"id": issue_id, "field": field, "value": shown(new)}, issue_id,
-                       item["record_id"], _rows(result[0]), _rows(result[1]))
+        return Outcome(
+            True,
+            "out.done.set",
+            {"id": issue_id, "field": field, "value": shown(new)},
+            issue_id,
+            item["record_id"],
+            _rows(result[0]),
+            _rows(result[1]),
+        )
     return Outcome(False, "out.busy", {"id": issue_id}, issue_id)
 
 

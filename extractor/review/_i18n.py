@@ -57,8 +57,14 @@ def field_label(lang: str, path: str, record: Record | None = None) -> str:
     m = _PATH.match(path or "")
     if not m:
         return path
-    fund_row, fund_col, listed, index, sub, plain = m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), \
-        m.group(7)
+    fund_row, fund_col, listed, index, sub, plain = (
+        m.group(2),
+        m.group(3),
+        m.group(4),
+        m.group(5),
+        m.group(6),
+        m.group(7),
+    )
     if plain:
         return words.get(plain, plain)
     if fund_row:

@@ -51,8 +51,11 @@ def related_fields(record: Record, field_path: str) -> list[str]:
     m = _INDICATOR.match(field_path)
     if m and m.group(2) == "name" and int(m.group(1)) < len(record.indicators):
         name = record.indicators[int(m.group(1))].name
-        return [f"indicators[{i}].name" for i, ind in enumerate(record.indicators)
-                if ind.name == name and i != int(m.group(1))]
+        return [
+            f"indicators[{i}].name"
+            for i, ind in enumerate(record.indicators)
+            if ind.name == name and i != int(m.group(1))
+        ]
     return []
 
 
@@ -85,8 +88,11 @@ def grid_view(grid: dict | None, primary: list[CellRef], related: list[CellRef])
         by_row.setdefault(cell["r"], []).append({**cell, "mark": mark})
     rows = []
     for r in range(grid["rows"]):
-        cells = by_row.get(r, []) + [{"r": r, "c": c, "rs": 1, "cs": 1, "text": "", "mark": ""}
-                                     for c in range(grid["cols"]) if (r, c) not in covered]
+        cells = by_row.get(r, []) + [
+            {"r": r, "c": c, "rs": 1, "cs": 1, "text": "", "mark": ""}
+            for c in range(grid["cols"])
+            if (r, c) not in covered
+        ]
         rows.append(sorted(cells, key=lambda x: x["c"]))
     return GridView(rows)
 
@@ -104,11 +110,19 @@ def page_views(file_path: str, primary: list[CellRef], related: list[CellRef]) -
             if not 1 <= page <= len(pdf):
                 continue
             width, height = pdf[page - 1].get_size()
-            boxes = [{"mark": mark, "left": x0 / width * 100, "top": top / height * 100,
-                      "width": (x1 - x0) / width * 100, "height": (bottom - top) / height * 100}
-                     for mark, refs in (("related", related), ("primary", primary))
-                     for ref in refs if ref.page == page and ref.box
-                     for x0, top, x1, bottom in [ref.box]]
+            boxes = [
+                {
+                    "mark": mark,
+                    "left": x0 / width * 100,
+                    "top": top / height * 100,
+                    "width": (x1 - x0) / width * 100,
+                    "height": (bottom - top) / height * 100,
+                }
+                for mark, refs in (("related", related), ("primary", primary))
+                for ref in refs
+                if ref.page == page and ref.box
+                for x0, top, x1, bottom in [ref.box]
+            ]
             out.append({"page": page, "boxes": boxes})
         return out
 
@@ -187,6 +201,12 @@ def total_checks(record: Record) -> list[dict[str, Any]]:
     out = []
     for column, label in (("weight", "weights"), ("score", "scores")):
         values = [getattr(i, column) for i in record.indicators if getattr(i, column) is not None]
-        out.append({"label": label, "sum": fmt(sum(values)) if values else "blank",
-                    "printed": fmt(getattr(record, f"total_{column}")), "ok": totals_add_up(record, column)})
+        out.append(
+            {
+                "label": label,
+                "sum": fmt(sum(values)) if values else "blank",
+                "printed": fmt(getattr(record, f"total_{column}")),
+                "ok": totals_add_up(record, column),
+            }
+        )
     return out

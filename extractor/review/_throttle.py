@@ -73,7 +73,7 @@ class LoginThrottle:
         c = self._counts.get(key)
         if c is None or now - c.last > self.settings.forget_after:
             if len(self._counts) >= self.settings.max_keys:
-                for old in sorted(self._counts, key=lambda k: self._counts[k].last)[:len(self._counts) // 10 + 1]:
+                for old in sorted(self._counts, key=lambda k: self._counts[k].last)[: len(self._counts) // 10 + 1]:
                     del self._counts[old]
             c = self._counts[key] = _Count(last=now)
         return c

@@ -43,16 +43,25 @@ def lang_of(request: Request) -> str:
 
 def words(lang: str) -> dict[str, Any]:
     """The template's vocabulary, bound to one language."""
-    return {"lang": lang, "t": partial(t, lang), "code_name": partial(code_name, lang),
-            "code_todo": partial(code_todo, lang), "label": partial(field_label, lang),
-            "msg": partial(message, lang), "when": partial(when, lang)}
+    return {
+        "lang": lang,
+        "t": partial(t, lang),
+        "code_name": partial(code_name, lang),
+        "code_todo": partial(code_todo, lang),
+        "label": partial(field_label, lang),
+        "msg": partial(message, lang),
+        "when": partial(when, lang),
+    }
 
 
 def _render(request: Request, name: str, store: Store, user, **context: Any) -> Response:
     flash = store.flash(token_hash(request.cookies.get("jixiao_session", "")))
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, {"user": user, "flash": json.loads(flash) if flash else None,
-                                                      **words(lang_of(request)), **context})
+    return templates.TemplateResponse(
+        request,
+        name,
+        {"user": user, "flash": json.loads(flash) if flash else None, **words(lang_of(request)), **context},
+    )
 
 
 @guarded()
@@ -66,12 +75,23 @@ def queue_page(request: Request, store: Store, user, form) -> Response:
     shown_files = {i["file"] for i in items} | ({work.file} if work.file else set())
     unit_files = [(f, n) for f, n in store.counts_by("file", Worklist(code="unit_suspect")) if f in shown_files]
     plan = bulk_plan(store, work.file, work.code) if work.file and work.code and work.kind == "open" else None
-    response = _render(request, "queue.html", store, user, work=work, page=page,
-                   pages=max(1, -(-total // PAGES.size)), total=total, open_total=store.count(Worklist()),
-                   items=items,
-                   by_code=store.counts_by("code", work), by_file=store.counts_by("file", work),
-                   unit_files=unit_files, units=AMOUNT_UNITS,
-                   plan=plan.items if plan else [])
+    response = _render(
+        request,
+        "queue.html",
+        store,
+        user,
+        work=work,
+        page=page,
+        pages=max(1, -(-total // PAGES.size)),
+        total=total,
+        open_total=store.count(Worklist()),
+        items=items,
+        by_code=store.counts_by("code", work),
+        by_file=store.counts_by("file", work),
+        unit_files=unit_files,
+        units=AMOUNT_UNITS,
+        plan=plan.items if plan else [],
+    )
     set_cookie(request, response, WORK_COOKIE, work.query(), 12 * 3600)  # Start/Next follow these filters
     return response
 
@@ -81,11 +101,15 @@ def _record_view(record: Record, hot: set[str], warm: set[str]) -> dict[str, Any
         mark = "primary" if path in hot else "related" if path in warm else ""
         return {"path": path, "value": shown(get_field(record, path)), "mark": mark}
 
-    return {"general": [cell(p) for p in GENERAL],
-            "funds": [(row, [cell(f"funds.{row}.{c}") for c in FUND_COLUMNS]) for row in FUND_ROWS],
-            "fund_columns": FUND_COLUMNS, "indicator_columns": INDICATOR_COLUMNS,
-            "indicators": [[cell(f"indicators[{i}].{c}") for c in INDICATOR_COLUMNS]
-                           for i in range(len(record.indicators))]}
+    return {
+        "general": [cell(p) for p in GENERAL],
+        "funds": [(row, [cell(f"funds.{row}.{c}") for c in FUND_COLUMNS]) for row in FUND_ROWS],
+        "fund_columns": FUND_COLUMNS,
+        "indicator_columns": INDICATOR_COLUMNS,
+        "indicators": [
+            [cell(f"indicators[{i}].{c}") for c in INDICATOR_COLUMNS] for i in range(len(record.indicators))
+        ],
+    }
 
 
 def _leaves(record: Record, paths: list[str]) -> list[str]:
@@ -116,9 +140,20 @@ def item_page(request: Request, store: Store, user, form) -> Response:
     fields = _leaves(record, [item["field"]])
     issue = next((i for i in record.issues if (i.code, i.field) == (item["code"], item["field"])), None)
     return _render(
-        request, "item.html", store, user, item=item, record=record, is_open=is_open, holder=holder,
-        until=until, superseded=superseded, mine=holder in (None, user["name"]), work=work,
-        left=store.count(work), asked=store.count(work, "asked"),
+        request,
+        "item.html",
+        store,
+        user,
+        item=item,
+        record=record,
+        is_open=is_open,
+        holder=holder,
+        until=until,
+        superseded=superseded,
+        mine=holder in (None, user["name"]),
+        work=work,
+        left=store.count(work),
+        asked=store.count(work, "asked"),
         # An automatic correction: settled by the table itself, never by a person.
         auto=bool(issue and issue.resolved and issue.severity != "error" and item["status"] == "open"),
         candidates=choices(item["field"], json.loads(item["candidates"]) if item["candidates"] else None),
@@ -127,22 +162,37 @@ def item_page(request: Request, store: Store, user, form) -> Response:
         view=_record_view(record, set(fields), set(_leaves(record, related))),
         grid=grid_view(store.chunk_grid(item["chunk_id"]), primary_refs, related_refs),
         pages=page_views(item["file_path"], primary_refs, related_refs),
-        checks=total_checks(record), history=store.actions(item["record_id"]),
-        reviewers=[u["name"] for u in store.users()] if user["role"] == "admin" else [])
+        checks=total_checks(record),
+        history=store.actions(item["record_id"]),
+        reviewers=[u["name"] for u in store.users()] if user["role"] == "admin" else [],
+    )
 
 
 def _outcome_flash(request: Request, store: Store, out: Outcome, note: str = "") -> None:
     lang = lang_of(request)
     record = Record.model_validate_json(store.record_row(out.record_id)["data"]) if out.record_id else None
-    named = [{"id": i["id"], "code": i["code"], "field": i["field"], "name": code_name(lang, i["code"]),
-              "label": field_label(lang, i["field"], record)} for i in (*out.closed, *out.opened)]
-    flash: dict[str, Any] = {"ok": out.ok, "message": out.text(lang, record) + note,
-                             "closed": named[:len(out.closed)], "opened": named[len(out.closed):]}
+    named = [
+        {
+            "id": i["id"],
+            "code": i["code"],
+            "field": i["field"],
+            "name": code_name(lang, i["code"]),
+            "label": field_label(lang, i["field"], record),
+        }
+        for i in (*out.closed, *out.opened)
+    ]
+    flash: dict[str, Any] = {
+        "ok": out.ok,
+        "message": out.text(lang, record) + note,
+        "closed": named[: len(out.closed)],
+        "opened": named[len(out.closed) :],
+    }
     if out.ok and record is not None:
         flash["checks"] = total_checks(record)
         flash["record_errors"] = [f"{i.code} {i.field}" for i in record.issues if i.severity == "error"]
-        flash["record"] = t(lang, "table_n", n=record.source.table) + f" · {record.source.file} · " \
-                                                                      f"{record.project_name or '?'}"
+        flash["record"] = (
+            t(lang, "table_n", n=record.source.table) + f" · {record.source.file} · {record.project_name or '?'}"
+        )
     store.flash(token_hash(request.cookies.get("jixiao_session", "")), json.dumps(flash, ensure_ascii=False))
 
 
@@ -169,8 +219,11 @@ def _act(store: Store, user, issue_id: int, form) -> Outcome | None:
         return skip(store, issue_id, who, comment)
     if action == "accept":
         candidate = form.get("candidate", "")
-        return (answer(store, issue_id, who, candidate=int(candidate), field=target, comment=comment)
-                if candidate.isdigit() else Outcome(False, "out.pick"))
+        return (
+            answer(store, issue_id, who, candidate=int(candidate), field=target, comment=comment)
+            if candidate.isdigit()
+            else Outcome(False, "out.pick")
+        )
     if action == "set":
         return answer(store, issue_id, who, value=form.get("value", ""), field=target, comment=comment)
     if action == "confirm":
@@ -195,9 +248,16 @@ def item_post(request: Request, store: Store, user, form) -> Response:
     if out is None:
         return PlainTextResponse(t(lang_of(request), "page.unknown_action", action=form.get("action")), 400)
     item = store.item(issue_id)
-    stay = not out.ok or form.get("action") in ("edit", "reopen", "overrule", "take", "release", "assign") or (
-        item is not None and item["status"] == "open" and item["severity"] == "error"
-        and form.get("action") != "skip")
+    stay = (
+        not out.ok
+        or form.get("action") in ("edit", "reopen", "overrule", "take", "release", "assign")
+        or (
+            item is not None
+            and item["status"] == "open"
+            and item["severity"] == "error"
+            and form.get("action") != "skip"
+        )
+    )
     if stay:
         _outcome_flash(request, store, out)
         return RedirectResponse(f"/items/{issue_id}", 303)
@@ -209,8 +269,14 @@ def item_post(request: Request, store: Store, user, form) -> Response:
 @guarded()
 def bulk_post(request: Request, store: Store, user, form) -> Response:
     value = form.get("value") or None
-    out = bulk_answer(store, user["name"], form.get("bulk_file") or "", form.get("bulk_code") or "", value=value,
-                      comment=form.get("comment") or None)
+    out = bulk_answer(
+        store,
+        user["name"],
+        form.get("bulk_file") or "",
+        form.get("bulk_code") or "",
+        value=value,
+        comment=form.get("comment") or None,
+    )
     _outcome_flash(request, store, out)
     query = work_of(request).query()
     return RedirectResponse("/" + (f"?{query}" if query else ""), 303)
@@ -261,8 +327,12 @@ def users_post(request: Request, store: Store, user, form) -> Response:
         else:
             # A new password ends that account's sessions: all of them, but the one of an admin changing their own.
             # A blank role keeps the role: changing a password never demotes an admin.
-            store.update_user(name, hash_password(password) if password else None, role or None,
-                              keep_session=own if name == user["name"] else None)
+            store.update_user(
+                name,
+                hash_password(password) if password else None,
+                role or None,
+                keep_session=own if name == user["name"] else None,
+            )
             message_ = t(lang, "users.updated", name=name) + (t(lang, "users.sessions_ended") if password else "")
         flash = {"ok": True, "message": message_}
     except ValueError as exc:

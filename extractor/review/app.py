@@ -28,8 +28,10 @@ from ._throttle import LoginThrottle, ThrottleSettings, log, login_keys
 
 HERE = Path(__file__).parent
 # Styles may be inline (the outlines are placed per cell); scripts only from our own file; forms post only here.
-CSP = ("default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
 
 
 def security_headers(headers: MutableHeaders) -> None:
@@ -82,11 +84,28 @@ class _Id(Convertor):
 register_url_convertor("id", _Id())
 
 
-def _login_form(request: Request, csrf: str, error: str | None, next_: str | None, status: int = 200,
-                headers: dict[str, str] | None = None) -> Response:
+def _login_form(
+    request: Request,
+    csrf: str,
+    error: str | None,
+    next_: str | None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     return request.app.state.templates.TemplateResponse(
-        request, "login.html", {"user": None, "flash": None, "csrf": csrf, "error": error, "next": safe_next(next_),
-                                **_views.words(_views.lang_of(request))}, status_code=status, headers=headers)
+        request,
+        "login.html",
+        {
+            "user": None,
+            "flash": None,
+            "csrf": csrf,
+            "error": error,
+            "next": safe_next(next_),
+            **_views.words(_views.lang_of(request)),
+        },
+        status_code=status,
+        headers=headers,
+    )
 
 
 async def login_page(request: Request) -> Response:
@@ -117,14 +136,20 @@ async def login_post(request: Request) -> Response:
     wait = throttle.begin(list(keys))
     if wait > 0:
         log.warning("login refused for %r from %s: too many wrong passwords, %.0f s to wait", name, client, wait)
-        return _login_form(request, str(form.get("csrf")), t(_views.lang_of(request), "login.wait", wait=f"{wait:.0f}"),
-                           form.get("next"), 429,
-                           {"Retry-After": str(int(wait) + 1)})
+        return _login_form(
+            request,
+            str(form.get("csrf")),
+            t(_views.lang_of(request), "login.wait", wait=f"{wait:.0f}"),
+            form.get("next"),
+            429,
+            {"Retry-After": str(int(wait) + 1)},
+        )
     token = await run_in_threadpool(_verify, request, name, str(form.get("password") or ""))
     if token is None:
         log.warning("wrong password for %r from %s", name, client)
-        return _login_form(request, str(form.get("csrf")), t(_views.lang_of(request), "login.wrong"), form.get("next"),
-                           401)
+        return _login_form(
+            request, str(form.get("csrf")), t(_views.lang_of(request), "login.wrong"), form.get("next"), 401
+        )
     throttle.succeeded(list(keys))
     response = RedirectResponse(safe_next(form.get("next")), 303)
     set_cookie(request, response, SESSION_COOKIE, token, 12 * 3600)
@@ -140,8 +165,9 @@ def logout_post(request: Request, store: Store, user, form) -> Response:
     return response
 
 
-def create_app(db: str | Path | None = None, secure_cookies: bool = False,
-               throttle: ThrottleSettings | None = None) -> Starlette:
+def create_app(
+    db: str | Path | None = None, secure_cookies: bool = False, throttle: ThrottleSettings | None = None
+) -> Starlette:
     """The app over the store at `db` (default: $JIXIAO_DB or the data directory's SQLite file).
     `secure_cookies`: the site is served over HTTPS (behind TLS), so cookies go only over HTTPS."""
     target = db_target(db)

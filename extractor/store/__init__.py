@@ -28,10 +28,21 @@ def data_dir() -> Path:
 
 
 def grid_to_json(grid: Grid) -> str:
-    cells = [{"r": c.row, "c": c.col, "rs": c.rowspan, "cs": c.colspan, "text": c.text, "table": c.table,
-              "src": [c.src_row, c.src_col], "page": c.box.page if c.box else None,
-              "box": [c.box.x0, c.box.top, c.box.x1, c.box.bottom] if c.box else None,
-              "conf": c.confidence} for c in grid.cells]
+    cells = [
+        {
+            "r": c.row,
+            "c": c.col,
+            "rs": c.rowspan,
+            "cs": c.colspan,
+            "text": c.text,
+            "table": c.table,
+            "src": [c.src_row, c.src_col],
+            "page": c.box.page if c.box else None,
+            "box": [c.box.x0, c.box.top, c.box.x1, c.box.bottom] if c.box else None,
+            "conf": c.confidence,
+        }
+        for c in grid.cells
+    ]
     return json.dumps({"rows": grid.n_rows, "cols": grid.n_cols, "cells": cells}, ensure_ascii=False)
 
 
@@ -81,11 +92,22 @@ class Store(ReviewStore, UserStore, KeyStore):
     def done(self, path: str, sha256: str, extractor: str) -> int | None:
         row = self.conn.execute(
             "SELECT id FROM files WHERE path = ? AND sha256 = ? AND extractor = ? AND status = 'ok' AND current = 1",
-            (path, sha256, extractor)).fetchone()
+            (path, sha256, extractor),
+        ).fetchone()
         return row["id"] if row else None
 
-    def save(self, path: str, name: str, sha256: str, size: int, extractor: str, status: str, reason: str,
-             grids: list[tuple[int, str]], records: list[PackedRecord]) -> int:
+    def save(
+        self,
+        path: str,
+        name: str,
+        sha256: str,
+        size: int,
+        extractor: str,
+        status: str,
+        reason: str,
+        grids: list[tuple[int, str]],
+        records: list[PackedRecord],
+    ) -> int:
         """Store one file's outcome in one transaction; a failure never replaces stored records.
         Grids and records come serialised (FileResult.pack) so that workers, not this process, pay for it."""
         at = now()
@@ -95,38 +117,47 @@ class Store(ReviewStore, UserStore, KeyStore):
             file_id = self.conn.insert(
                 "INSERT INTO files (path, name, sha256, size, status, reason, n_tables, extractor, read_at, current)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (path, name, sha256, size, status, reason, len(records), extractor, at, int(status == "ok")))
+                (path, name, sha256, size, status, reason, len(records), extractor, at, int(status == "ok")),
+            )
             chunk_ids = {}
             for index, grid_json in grids:
                 chunk_ids[index] = self.conn.insert(
-                    "INSERT INTO chunks (file_id, idx, grid) VALUES (?, ?, ?)", (file_id, index, grid_json))
+                    "INSERT INTO chunks (file_id, idx, grid) VALUES (?, ?, ?)", (file_id, index, grid_json)
+                )
             for record in records:
                 rid = self.conn.insert(
                     "INSERT INTO records (file_id, chunk_id, idx, data, updated_at) VALUES (?, ?, ?, ?, ?)",
-                    (file_id, chunk_ids.get(record.table), record.table, record.data, at))
+                    (file_id, chunk_ids.get(record.table), record.table, record.data, at),
+                )
                 for issue in record.issues:
                     self.insert_issue(rid, issue, at)
         return file_id
 
-    def records(self, file_ids: list[int] | None = None, only_reviewed: bool = False,
-                batch: int = 500) -> Iterator[tuple[int, Record, bool]]:
+    def records(
+        self, file_ids: list[int] | None = None, only_reviewed: bool = False, batch: int = 500
+    ) -> Iterator[tuple[int, Record, bool]]:
         """Current records in export order, read a batch of files at a time (an archive never sits in memory)."""
         if file_ids is None:
-            file_ids = [r["id"] for r in self.conn.execute(
-                "SELECT id FROM files WHERE current = 1 ORDER BY name, id").fetchall()]
+            file_ids = [
+                r["id"]
+                for r in self.conn.execute("SELECT id FROM files WHERE current = 1 ORDER BY name, id").fetchall()
+            ]
         file_ids = list(dict.fromkeys(file_ids))  # a duplicate file names the file its content is stored under
         reviewed = " AND r.reviewed = 1" if only_reviewed else ""
         for start in range(0, len(file_ids), batch):
-            ids = file_ids[start:start + batch]
-            sql = ("SELECT r.id, r.data, r.reviewed, f.id AS file_id, f.name, f.sha256 FROM records r"
-                   f" JOIN files f ON f.id = r.file_id WHERE f.current = 1 AND f.id IN ({','.join('?' * len(ids))})"
-                   f"{reviewed} ORDER BY f.name, f.id, r.idx")
+            ids = file_ids[start : start + batch]
+            sql = (
+                "SELECT r.id, r.data, r.reviewed, f.id AS file_id, f.name, f.sha256 FROM records r"
+                f" JOIN files f ON f.id = r.file_id WHERE f.current = 1 AND f.id IN ({','.join('?' * len(ids))})"
+                f"{reviewed} ORDER BY f.name, f.id, r.idx"
+            )
             rows = self.conn.execute(sql, tuple(ids)).fetchall()
             also = self.aliases({r["file_id"] for r in rows})
             answers = self.answers(r["id"] for r in rows)
             for r in rows:
-                record = keyed(Record.model_validate_json(r["data"]), r["name"], r["sha256"],
-                               also.get(r["file_id"], []))
+                record = keyed(
+                    Record.model_validate_json(r["data"]), r["name"], r["sha256"], also.get(r["file_id"], [])
+                )
                 yield r["id"], with_answers(record, answers.get(r["id"], [])), bool(r["reviewed"])
 
 

@@ -17,26 +17,30 @@ class KeyStore:
         """A current file read by `extractor` with this content under another path: a duplicate is not read again."""
         return self.conn.execute(
             "SELECT id, name FROM files WHERE sha256 = ? AND extractor = ? AND status = 'ok' AND current = 1"
-            " AND path <> ? ORDER BY id LIMIT 1", (sha256, extractor, path)).fetchone()
+            " AND path <> ? ORDER BY id LIMIT 1",
+            (sha256, extractor, path),
+        ).fetchone()
 
     def add_alias(self, file_id: int, path: str, name: str) -> None:
         with self.conn:
             self.conn.execute(
                 "INSERT INTO file_aliases (file_id, path, name) VALUES (?, ?, ?)"
                 " ON CONFLICT (path) DO UPDATE SET file_id = excluded.file_id, name = excluded.name",
-                (file_id, path, name))
+                (file_id, path, name),
+            )
 
     def aliases(self, file_ids: Iterable[int]) -> dict[int, list[str]]:
         ids = list(file_ids)
         out: dict[int, list[str]] = {}
         if not ids:
             return out
-        rows = self.conn.execute(f"SELECT file_id, name FROM file_aliases WHERE file_id IN ({','.join('?' * len(ids))})"
-                                 " ORDER BY name", tuple(ids)).fetchall()
+        rows = self.conn.execute(
+            f"SELECT file_id, name FROM file_aliases WHERE file_id IN ({','.join('?' * len(ids))}) ORDER BY name",
+            tuple(ids),
+        ).fetchall()
         for r in rows:
             out.setdefault(r["file_id"], []).append(r["name"])
         return out
-
 
     def answers(self, record_ids: Iterable[int]) -> dict[int, list[Row]]:
         """The review answers on these records, oldest first (undone ones included: the caller skips them)."""
@@ -48,17 +52,21 @@ class KeyStore:
             "SELECT a.record_id, a.action, a.code, a.field, COALESCE(i.field, a.field) AS item_field, a.old_value,"
             " a.new_value, a.who, a.at, a.undone_at, a.message FROM review_actions a LEFT JOIN issues i"
             f" ON i.id = a.issue_id WHERE a.record_id IN ({','.join('?' * len(ids))}) ORDER BY a.id",
-            tuple(ids)).fetchall()
+            tuple(ids),
+        ).fetchall()
         for r in rows:
             out.setdefault(r["record_id"], []).append(r)
         return out
 
-
     def audit(self) -> list[dict]:
         """The audit trail with each action's record named by its stable id and its file by its batch path."""
-        keys = {r["id"]: record_id(r["sha256"], r["idx"]) for r in self.conn.execute(
-            "SELECT r.id, r.idx, f.sha256 FROM records r JOIN files f ON f.id = r.file_id WHERE f.current = 1"
-            " AND EXISTS (SELECT 1 FROM review_actions a WHERE a.record_id = r.id)").fetchall()}
+        keys = {
+            r["id"]: record_id(r["sha256"], r["idx"])
+            for r in self.conn.execute(
+                "SELECT r.id, r.idx, f.sha256 FROM records r JOIN files f ON f.id = r.file_id WHERE f.current = 1"
+                " AND EXISTS (SELECT 1 FROM review_actions a WHERE a.record_id = r.id)"
+            ).fetchall()
+        }
         return [{**a, "record_id": keys.get(a["record_id"])} for a in self.actions()]
 
 

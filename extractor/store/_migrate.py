@@ -34,8 +34,7 @@ def migrate(db: Database) -> int:
         with db:
             for statement in _statements(sql):
                 db.execute(statement)
-            db.execute("INSERT INTO schema_migrations VALUES (?, ?)",
-                       (version, datetime.now(timezone.utc).isoformat()))
+            db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, datetime.now(timezone.utc).isoformat()))
         applied += 1
     return applied
 

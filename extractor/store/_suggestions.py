@@ -31,27 +31,42 @@ class LabelSuggestions:
         with self.conn:
             self.conn.execute(
                 "INSERT INTO label_suggestions (section, label, field, model, created_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (section, label, field, model) DO NOTHING", (section, label, field, model, now()))
+                " ON CONFLICT (section, label, field, model) DO NOTHING",
+                (section, label, field, model, now()),
+            )
             sid = self.conn.execute(
                 "SELECT id FROM label_suggestions WHERE section = ? AND label = ? AND field = ? AND model = ?",
-                (section, label, field, model)).fetchone()[0]
+                (section, label, field, model),
+            ).fetchone()[0]
             self.conn.execute(
                 "INSERT INTO label_uses (suggestion_id, file, tbl, printed, at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (suggestion_id, file, tbl) DO NOTHING", (sid, file, table, printed, now()))
+                " ON CONFLICT (suggestion_id, file, tbl) DO NOTHING",
+                (sid, file, table, printed, now()),
+            )
 
     def all(self, examples: int = 3) -> list[Suggestion]:
         """Every suggestion, most used first, with its first few examples."""
         rows = self.conn.execute(
             "SELECT s.id, s.section, s.label, s.field, s.model, COUNT(u.file) AS n FROM label_suggestions s"
             " LEFT JOIN label_uses u ON u.suggestion_id = s.id GROUP BY s.id, s.section, s.label, s.field, s.model"
-            " ORDER BY n DESC, s.section, s.label, s.field").fetchall()
+            " ORDER BY n DESC, s.section, s.label, s.field"
+        ).fetchall()
         out = []
         for r in rows:
             seen = self.conn.execute(
                 "SELECT file, tbl, printed FROM label_uses WHERE suggestion_id = ? ORDER BY at, file, tbl LIMIT ?",
-                (r["id"], examples)).fetchall()
-            out.append(Suggestion(r["section"], r["label"], r["field"], r["model"], int(r["n"]),
-                                  [(e["file"], int(e["tbl"]), e["printed"]) for e in seen]))
+                (r["id"], examples),
+            ).fetchall()
+            out.append(
+                Suggestion(
+                    r["section"],
+                    r["label"],
+                    r["field"],
+                    r["model"],
+                    int(r["n"]),
+                    [(e["file"], int(e["tbl"]), e["printed"]) for e in seen],
+                )
+            )
         return out
 
 
@@ -73,8 +88,11 @@ def suggestion_lines(suggestions: list[Suggestion]) -> list[str]:
     lines = []
     for s in suggestions:
         seen = ", ".join(f"{_escaped(f)[1:-1]} table {t}" for f, t, _ in s.examples)
-        lines.append(f"[{s.section}] {_escaped(s.label)[1:-1]} -> {s.field}  ({_escaped(s.model)[1:-1]}, "
-                     f"{s.count} tables: {seen})")
-        lines.append(f"    add under [{s.section}] in extractor/data/vocabulary.toml: "
-                     f"{s.field} = [..., {_escaped(s.label)}]")
+        lines.append(
+            f"[{s.section}] {_escaped(s.label)[1:-1]} -> {s.field}  ({_escaped(s.model)[1:-1]}, "
+            f"{s.count} tables: {seen})"
+        )
+        lines.append(
+            f"    add under [{s.section}] in extractor/data/vocabulary.toml: {s.field} = [..., {_escaped(s.label)}]"
+        )
     return lines

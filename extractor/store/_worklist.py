@@ -13,11 +13,13 @@ from ._db import Database
 
 KINDS = ("open", "auto", "answered")
 # What each kind of list holds: open questions, automatic corrections still in force, answered items.
-_KIND_SQL = {"open": "i.status = 'open' AND i.severity = 'error'",
-             "auto": "i.resolved = 1 AND i.status = 'open' AND i.severity <> 'error'",
-             "answered": "i.status = 'answered'",
-             # every question this worklist asked: still open, answered, or closed by an answer
-             "asked": "(i.severity = 'error' OR i.status = 'answered')"}
+_KIND_SQL = {
+    "open": "i.status = 'open' AND i.severity = 'error'",
+    "auto": "i.resolved = 1 AND i.status = 'open' AND i.severity <> 'error'",
+    "answered": "i.status = 'answered'",
+    # every question this worklist asked: still open, answered, or closed by an answer
+    "asked": "(i.severity = 'error' OR i.status = 'answered')",
+}
 
 
 def now(delta: float = 0) -> str:
@@ -41,8 +43,13 @@ class Worklist:
 
     def query(self) -> str:
         """The filters as a URL query string (empty when none are set)."""
-        return urlencode({f.name: getattr(self, f.name) for f in fields(self)
-                          if getattr(self, f.name) and not (f.name == "kind" and self.kind == "open")})
+        return urlencode(
+            {
+                f.name: getattr(self, f.name)
+                for f in fields(self)
+                if getattr(self, f.name) and not (f.name == "kind" and self.kind == "open")
+            }
+        )
 
     def but(self, **changes: str) -> Worklist:
         return Worklist(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
@@ -64,8 +71,11 @@ class WorklistStore:
     conn: Database
 
     def _project_sql(self) -> str:
-        return ("(r.data::json ->> 'project_name')" if self.conn.dialect == "postgres"
-                else "json_extract(r.data, '$.project_name')")
+        return (
+            "(r.data::json ->> 'project_name')"
+            if self.conn.dialect == "postgres"
+            else "json_extract(r.data, '$.project_name')"
+        )
 
     def _project_records(self, project: str) -> list[int]:
         """Current records whose project name contains `project`, read once while the records stand still
@@ -78,9 +88,14 @@ class WorklistStore:
             if key in _PROJECTS:
                 return _PROJECTS[key]
         find = "strpos" if self.conn.dialect == "postgres" else "instr"
-        ids = [r["id"] for r in self.conn.execute(
-            f"SELECT r.id FROM records r JOIN files f ON f.id = r.file_id WHERE f.current = 1"
-            f" AND {find}(COALESCE({self._project_sql()}, ''), ?) > 0", (project,)).fetchall()]
+        ids = [
+            r["id"]
+            for r in self.conn.execute(
+                f"SELECT r.id FROM records r JOIN files f ON f.id = r.file_id WHERE f.current = 1"
+                f" AND {find}(COALESCE({self._project_sql()}, ''), ?) > 0",
+                (project,),
+            ).fetchall()
+        ]
         with _PROJECTS_LOCK:
             _PROJECTS[key] = ids
             while len(_PROJECTS) > PAGES.project_cache:
@@ -88,9 +103,11 @@ class WorklistStore:
         return ids
 
     def _where(self, work: Worklist, kind: str | None = None) -> tuple[str, list[Any]]:
-        sql = ("FROM issues i JOIN records r ON r.id = i.record_id JOIN files f ON f.id = r.file_id"
-               " LEFT JOIN claims c ON c.issue_id = i.id AND c.expires_at > ?"
-               f" WHERE f.current = 1 AND {_KIND_SQL[kind or work.kind]}")
+        sql = (
+            "FROM issues i JOIN records r ON r.id = i.record_id JOIN files f ON f.id = r.file_id"
+            " LEFT JOIN claims c ON c.issue_id = i.id AND c.expires_at > ?"
+            f" WHERE f.current = 1 AND {_KIND_SQL[kind or work.kind]}"
+        )
         params: list[Any] = [now()]
         for column, value in (("i.code", work.code), ("f.name", work.file)):
             if value:
@@ -105,8 +122,10 @@ class WorklistStore:
     def worklist(self, work: Worklist, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Items of a worklist in reading order (file, table, item), with the project name and any live claim."""
         where, params = self._where(work)
-        sql = (f"SELECT i.id, i.code, i.field, i.message, i.candidates, i.status, f.name AS file, r.idx AS tbl,"
-               f" r.id AS record_id, c.who AS claimed_by, c.expires_at AS until {where} ORDER BY f.name, r.idx, i.id")
+        sql = (
+            f"SELECT i.id, i.code, i.field, i.message, i.candidates, i.status, f.name AS file, r.idx AS tbl,"
+            f" r.id AS record_id, c.who AS claimed_by, c.expires_at AS until {where} ORDER BY f.name, r.idx, i.id"
+        )
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [min(limit, PAGES.max_size), max(offset, 0)]
@@ -115,9 +134,12 @@ class WorklistStore:
         ids = sorted({i["record_id"] for i in items})
         names: dict[int, str] = {}
         for start in range(0, len(ids), PAGES.max_size):
-            chunk = ids[start:start + PAGES.max_size]
-            rows = self.conn.execute(f"SELECT r.id, {self._project_sql()} AS project FROM records r"
-                                     f" WHERE r.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            chunk = ids[start : start + PAGES.max_size]
+            rows = self.conn.execute(
+                f"SELECT r.id, {self._project_sql()} AS project FROM records r"
+                f" WHERE r.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
             names.update({r["id"]: r["project"] or "" for r in rows})
         for item in items:
             item["project"] = names.get(item["record_id"], "")
@@ -131,8 +153,9 @@ class WorklistStore:
         """Items per code or per file within the other filters, most first."""
         expr = {"code": "i.code", "file": "f.name"}[column]
         where, params = self._where(work.but(**{column: ""}))
-        rows = self.conn.execute(f"SELECT {expr} AS k, COUNT(*) AS n {where} GROUP BY {expr} ORDER BY n DESC, k",
-                                 params).fetchall()
+        rows = self.conn.execute(
+            f"SELECT {expr} AS k, COUNT(*) AS n {where} GROUP BY {expr} ORDER BY n DESC, k", params
+        ).fetchall()
         return [(r["k"], r["n"]) for r in rows]
 
     def next_in(self, work: Worklist, who: str, after: int | None = None) -> int | None:
@@ -142,17 +165,22 @@ class WorklistStore:
         base = f"SELECT i.id {where}{free}"
         params = [*params, who]
         if after is not None:
-            at = self.conn.execute("SELECT f.name, r.idx FROM issues i JOIN records r ON r.id = i.record_id"
-                                   " JOIN files f ON f.id = r.file_id WHERE i.id = ?", (after,)).fetchone()
+            at = self.conn.execute(
+                "SELECT f.name, r.idx FROM issues i JOIN records r ON r.id = i.record_id"
+                " JOIN files f ON f.id = r.file_id WHERE i.id = ?",
+                (after,),
+            ).fetchone()
             if at is not None:
                 row = self.conn.execute(
                     f"{base} AND (f.name > ? OR (f.name = ? AND (r.idx > ? OR (r.idx = ? AND i.id > ?))))"
                     " ORDER BY f.name, r.idx, i.id LIMIT 1",
-                    [*params, at["name"], at["name"], at["idx"], at["idx"], after]).fetchone()
+                    [*params, at["name"], at["name"], at["idx"], at["idx"], after],
+                ).fetchone()
                 if row is not None:
                     return row["id"]
-            row = self.conn.execute(f"{base} AND i.id <> ? ORDER BY f.name, r.idx, i.id LIMIT 1",
-                                    [*params, after]).fetchone()
+            row = self.conn.execute(
+                f"{base} AND i.id <> ? ORDER BY f.name, r.idx, i.id LIMIT 1", [*params, after]
+            ).fetchone()
             return row["id"] if row else None
         row = self.conn.execute(f"{base} ORDER BY f.name, r.idx, i.id LIMIT 1", params).fetchone()
         return row["id"] if row else None
