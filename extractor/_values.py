@@ -13,6 +13,8 @@ _UNIT_SUFFIX = re.compile(r"(亿元|万元|千元|万|元|分)$")
 _MONEY_SUFFIX = re.compile(r"\d\s*(亿元|万元|千元|万|元)$")
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _SEPARATORS = re.compile(r"[\s,，]")
+# A decimal point printed (or read off a scan) as a middle dot, 2369·24: no number has a middle dot otherwise.
+_MID_DOT = re.compile(r"(?<=\d)[·•∙・](?=\d)")
 
 
 @dataclass
@@ -33,7 +35,7 @@ def clean(text: str | None) -> str:
 
 
 def _to_decimal(text: str) -> Decimal | None:
-    t = _UNIT_SUFFIX.sub("", _SEPARATORS.sub("", clean(text)))
+    t = _MID_DOT.sub(".", _UNIT_SUFFIX.sub("", _SEPARATORS.sub("", clean(text))))
     if not _NUM.match(t):
         return None
     try:

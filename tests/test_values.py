@@ -31,6 +31,8 @@ D = Decimal
         (["约100"], None, [], False),  # text that is not a number
         (["-5"], D("-5"), [D("-5")], True),
         ([".5"], D("0.5"), [D("0.5")], True),
+        (["2369·24"], D("2369.24"), [D("2369.24")], True),  # a decimal point read off a scan as a middle dot
+        (["12·5·3"], None, [], False),  # not one number
     ],
 )
 def test_parse_number(paragraphs: list[str], value: Decimal | None, candidates: list[Decimal], ok: bool) -> None:
