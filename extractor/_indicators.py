@@ -46,17 +46,24 @@ def is_indicator_header(r: CellReader, row: int) -> bool:
 
 
 def _header_rows(r: CellReader, head: int) -> range:
-    # Header cells merged down over a sub-header row make the header that deep (a block label beside it does not).
-    bottom = max(c.row + c.rowspan for c in r.origins(head) if r.vocab.match("indicator_columns", c.text, inside=True))
-    row = bottom
-    while row < r.g.n_rows:
+    """The header row and the sub-header rows under it: rows of labels only. Header cells merged down make
+    the header that deep (a block label beside it does not), unless the row they reach holds values: a
+    ruling a scan did not show merges a header cell with the first indicator row."""
+
+    def labels_only(row: int) -> bool:
         cells = [c for c in r.origins(row) if not is_blank(c.text)]
-        if not cells or not all(
+        return bool(cells) and all(
             r.vocab.field("indicator_parts", c.text) or r.vocab.field("indicator_columns", c.text) for c in cells
-        ):
+        )
+
+    deepest = max(c.row + c.rowspan for c in r.origins(head) if r.vocab.match("indicator_columns", c.text, inside=True))
+    row = head + 1
+    while row < r.g.n_rows:
+        inked = [c for c in r.origins(row) if not is_blank(c.text)]
+        if not (labels_only(row) or (row < deepest and not inked)):
             break
         row += 1
-    return range(head, max(row, head + 1))
+    return range(head, row)
 
 
 def map_columns(r: CellReader, head: int) -> Columns:

@@ -372,3 +372,20 @@ def test_a_table_read_without_its_total_row_puts_its_last_row_in_question():
         )
     )
     assert "indicators[1]" in errors(record, "missing_value")  # the note may go on onto a page not read
+
+
+def test_a_header_cell_merged_into_the_first_indicator_row_does_not_make_it_a_header():
+    # A scan whose ruling under the last header cell was not seen: that cell runs down over the first row.
+    (record,) = read(
+        chunk(
+            HEAD
+            + """
+    绩效指标^3 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施^2
+    < | 产出指标 | 数量指标 | 养护里程 | ≥80公里 | 82公里 | 50 | 50 | <
+    < | 效益指标 | 社会效益指标 | 通行时间 | 缩短 | 缩短 | 40 | 35 | ~
+    总分*6 | 90 | 85 | ~
+    """
+        )
+    )
+    assert [i.name for i in record.indicators] == ["养护里程", "通行时间"]
+    assert record.indicators[0].note is None and "indicators[0].note" in errors(record, "unmapped_cell")
