@@ -7,7 +7,7 @@ that spans four rows is read once and can still be found from any row it covers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ._text import normalize
@@ -130,53 +130,14 @@ def stack(grids: list[Grid], index: int) -> Grid:
     cells: list[Cell] = []
     offset = 0
     for g in grids:
-        for c in g.cells:
-            cells.append(
-                Cell(
-                    c.row + offset,
-                    c.col,
-                    c.paragraphs,
-                    c.rowspan,
-                    c.colspan,
-                    c.table,
-                    c.src_row,
-                    c.src_col,
-                    c.box,
-                    c.confidence,
-                    c.doubt,
-                    c.alt,
-                    c._text_of,
-                    c._text,
-                    c._key,
-                )
-            )
+        cells += [replace(c, row=c.row + offset) for c in g.cells]
         offset += g.n_rows
     return Grid(grids[0].file, index, offset, max(g.n_cols for g in grids), cells, list(grids[0].before))
 
 
 def slice_rows(grid: Grid, start: int, stop: int, index: int) -> Grid:
     """Rows [start, stop) of a grid as a grid of their own (a file with two projects in one table)."""
-    cells = []
-    for c in grid.cells:
-        if start <= c.row < stop:
-            span = min(c.rowspan, stop - c.row)
-            cells.append(
-                Cell(
-                    c.row - start,
-                    c.col,
-                    c.paragraphs,
-                    span,
-                    c.colspan,
-                    c.table,
-                    c.src_row,
-                    c.src_col,
-                    c.box,
-                    c.confidence,
-                    c.doubt,
-                    c.alt,
-                    c._text_of,
-                    c._text,
-                    c._key,
-                )
-            )
+    cells = [
+        replace(c, row=c.row - start, rowspan=min(c.rowspan, stop - c.row)) for c in grid.cells if start <= c.row < stop
+    ]
     return Grid(grid.file, index, stop - start, grid.n_cols, cells, list(grid.before) if start == 0 else [])

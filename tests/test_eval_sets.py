@@ -13,7 +13,11 @@ from conftest import EVAL, load_scorer
 
 from cli import main
 
-SETS = sorted(p.parent.name for p in EVAL.glob("*/gold.jsonl") if p.parent.name != "bad")
+SETS = sorted(
+    p.parent.name
+    for p in EVAL.glob("*/gold.jsonl")
+    if p.parent.name != "bad" and not p.parent.name.startswith("messy-")
+)
 
 
 def _score(gold, pred) -> dict:
