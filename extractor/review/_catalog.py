@@ -463,7 +463,11 @@ MESSAGE_PATTERNS: dict[str, list[tuple[str, str]]] = {
             r"^(?P<name>.+) appears twice: rows (?P<a>\d+) and (?P<b>\d+)$",
             "「{name}」出现两次：第 {a} 项和第 {b} 项指标",
         ),
-        (r"^(?P<label>\S+) is blank$", "{label}为空白"),
+        (r"^(?P<label>.+?) is blank$", "{label}为空白"),
+        (
+            r"^printed execution rate (?P<p>\S+) but executed ÷ budget = (?P<e>\S+) ÷ (?P<b>\S+) = (?P<a>\S+)$",
+            "印出的执行率为 {p}，但执行数 ÷ 预算数 = {e} ÷ {b} = {a}",
+        ),
         (
             r"^年度资金总额 is (?P<v>\S+) but 当年财政拨款, 上年结转资金 and 其他资金 are all blank$",
             "年度资金总额为 {v}，但当年财政拨款、上年结转资金和其他资金全是空白",
@@ -519,6 +523,37 @@ MESSAGE_PATTERNS: dict[str, list[tuple[str, str]]] = {
         ),
         (r"^expected a number, the cell reads (?P<x>.+)$", "此处应是数字，该格写作 {x}"),
         (r"^this table could not be read: (?P<r>.+)$", "此表未能读取：{r}"),
+        # What the template reader did not understand (unmapped_cell) and what it settled from the table.
+        (r"^row (?P<r>\d+), column (?P<c>\d+) reads (?P<x>'.*'): (?P<why>.+)$", "第 {r} 行第 {c} 列写作 {x}：{why_zh}"),
+        (
+            r"^row (?P<r>\d+): (?P<what>.+) \((?P<x>'.*')\), not an indicator; dropped$",
+            "第 {r} 行：{what_zh}（{x}），不是指标，已略去",
+        ),
+        (
+            r"^no 总分 row was read after indicator row (?P<n>\d+): that row may go on past what was read; "
+            r"check it against the source$",
+            "第 {n} 项指标之后没有读到总分行：该行可能延续到未读取的部分，请对照原件",
+        ),
+        (
+            r"^the paragraphs (?P<where>.+) read like a self-evaluation table \(项目名称 (?P<n>.*) …\) but are not a "
+            r"table: enter it by hand or convert it to a table$",
+            "文档中一段文字像自评表（项目名称 {n} …）却不是表格：请手工录入，或先转成表格",
+        ),
+        (r"^code (?P<c>\S+) printed before the name; kept without it$", "名称前印有编码 {c}，已去掉"),
+        (r"^level 2 printed as (?P<p>'.*'); read as (?P<t>.+)$", "二级指标印作 {p}，按「{t}」读取"),
+        (r"^level 1 printed only as (?P<p>'.*'): which level 1 is it\?$", "一级指标只印作 {p}：属于哪个一级指标？"),
+        (
+            r"^the cell reads (?P<x>'.*'), in (?P<a>\S+), under a (?P<b>\S+) header$",
+            "该格写作 {x}，单位是{a}，而表头单位是{b}",
+        ),
+        (
+            r"^OCR read (?P<x>'.*') \(confidence (?P<c>[\d.]+)\): check it against the scan$",
+            "识别为 {x}（置信度 {c}）：请对照扫描件核对",
+        ),
+        (
+            r"^OCR read (?P<x>'.*') \((?P<why>.+)\): check it against the scan$",
+            "识别为 {x}（{why_zh}）：请对照扫描件核对",
+        ),
     ],
 }
 
@@ -532,5 +567,22 @@ PATTERN_WORDS: dict[str, dict[str, str]] = {
         "department": "主管部门",
         "implementing_unit": "实施单位",
         "project_name": "项目名称",
+        # Why a cell was not read (unmapped_cell), as the template reader words it.
+        "a column header the reader does not know; its column is not read (this one issue stands for all its cells)": "表头未能识别，这一列未读取（本条代表该列所有格）",
+        "a printed label where a value belongs; the value is left blank": "数值格中印的是表头文字，此值留空",
+        "the form's own instruction text, not a value; the value is left blank": "是表格自带的填表说明，不是数值，此值留空",
+        "a cell under no known column": "不在任何已识别的列下",
+        "a value on a row whose 三级指标 cell belongs to the row above": "此行有数值，但三级指标格属于上一行",
+        "a second number under one column": "同一列下的第二个数字",
+        "a number in the total row under no known column": "总分行中不在已识别列下的数字",
+        "a label or value the reader does not know": "未能识别的标签或数值",
+        "a fund column header the reader does not know; its column is not read": "资金栏表头未能识别，这一列未读取",
+        "in the fund block, not read": "资金栏中未读取的内容",
+        "text near the goals, not read": "目标栏附近未读取的文字",
+        "in the indicator block, not read": "指标栏中未读取的内容",
+        "text after the indicators, not read": "指标之后的文字，未读取",
+        "a row of placeholders": "一行占位符",
+        "a template's empty indicator row": "模板的空指标行",
+        "under a seal": "在印章下",
     },
 }
