@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ._codes import IssueCode
 from ._fieldpath import field_path
-from ._record import AMOUNT_COLUMNS, Issue, Record
+from ._record import AMOUNT_COLUMNS, FUND_COLUMN_LABELS, FUND_ROW_LABELS, Issue, Record
 from ._taxonomy import level1_key, parent_of
 from ._text import normalize
 from ._values import fmt, parse_rate
@@ -40,15 +40,6 @@ def totals_add_up(record: Record, column: str) -> bool | None:
 # the columns (the LLM backend) needs the three every form prints.
 REQUIRED_INDICATOR_FIELDS = ("name", "target", "actual", "weight", "score")
 DEFAULT_PRINTED = ("name", "weight", "score")
-FUND_LABELS = {
-    "initial_budget": "年初预算数",
-    "annual_budget": "全年预算数",
-    "executed": "全年执行数",
-    "weight": "分值",
-    "execution_rate": "执行率",
-    "score": "得分",
-}
-FUND_ROW_LABELS = {"current_appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 LEVEL_LABELS = {"name": "三级指标", "target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分"}
 
 
@@ -114,7 +105,7 @@ def _fund_blanks(record: Record) -> list[Issue]:
                     _error(
                         IssueCode.MISSING_VALUE,
                         field_path("funds", "total", col),
-                        f"年度资金总额 has no {FUND_LABELS[col]}",
+                        f"年度资金总额 has no {FUND_COLUMN_LABELS[col]}",
                     )
                 )
     for row in ("current_appropriation", "carryover", "other"):
@@ -125,7 +116,7 @@ def _fund_blanks(record: Record) -> list[Issue]:
                 _error(
                     IssueCode.MISSING_VALUE,
                     field_path("funds", row, c),
-                    f"{FUND_ROW_LABELS[row]} has no {FUND_LABELS[c]}",
+                    f"{FUND_ROW_LABELS[row]} has no {FUND_COLUMN_LABELS[c]}",
                 )
                 for c in amounts
                 if getattr(fr, c) is None

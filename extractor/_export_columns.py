@@ -10,22 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ._record import FUND_COLUMNS, FUND_ROWS
-
-FUND_ROW_LABELS = {
-    "total": "年度资金总额",
-    "current_appropriation": "当年财政拨款",
-    "carryover": "上年结转资金",
-    "other": "其他资金",
-}
-FUND_COLUMN_LABELS = {
-    "initial_budget": "年初预算数",
-    "annual_budget": "全年预算数",
-    "executed": "全年执行数",
-    "weight": "分值",
-    "execution_rate": "执行率",
-    "score": "得分",
-}
+from ._record import FUND_COLUMN_LABELS, FUND_COLUMNS, FUND_ROW_LABELS, FUND_ROWS
 
 # key: (header, meaning). The meaning says where the value comes from, for an importer who never saw the form.
 COLUMNS: dict[str, tuple[str, str]] = {

@@ -27,6 +27,21 @@ Num = Annotated[Decimal | None, PlainSerializer(_number, when_used="json")]
 FUND_ROWS = ("total", "current_appropriation", "carryover", "other")
 FUND_COLUMNS = ("initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score")
 AMOUNT_COLUMNS = ("initial_budget", "annual_budget", "executed")
+# How the MoF form prints them: messages and export headers name fields by the table's own words.
+FUND_ROW_LABELS = {
+    "total": "年度资金总额",
+    "current_appropriation": "当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+}
+FUND_COLUMN_LABELS = {
+    "initial_budget": "年初预算数",
+    "annual_budget": "全年预算数",
+    "executed": "全年执行数",
+    "weight": "分值",
+    "execution_rate": "执行率",
+    "score": "得分",
+}
 
 
 class Source(BaseModel):
