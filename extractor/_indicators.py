@@ -276,13 +276,8 @@ def _level(r: CellReader, path: str, cell: Cell | None, carry: dict, f: str) -> 
     if value is not None and f == "level2" and value.endswith("等") and parent_of(value[:-1]):
         # 服务对象满意度指标等: the template's "and so on" after a framework label.
         r.issues.append(
-            Issue(
-                code=IssueCode.MISPLACED_TEXT,
-                field=path,
-                severity="warning",
-                original=value,
-                resolved=True,
-                message=f"level 2 printed as {shown(value)}; read as {value[:-1]}",
+            Issue.settled(
+                IssueCode.MISPLACED_TEXT, path, f"level 2 printed as {shown(value)}; read as {value[:-1]}", value
             )
         )
         value = value[:-1]

@@ -102,6 +102,11 @@ class Issue(BaseModel):
     resolved_by: str | None = None
     resolved_at: str | None = None
 
+    @classmethod
+    def settled(cls, code: IssueCode, field: str, message: str, original: Any = None) -> Issue:
+        """A correction the table itself settled: shown as a warning, never queued, the printed value kept."""
+        return cls(code=code, field=field, severity="warning", message=message, original=original, resolved=True)
+
 
 class CellRef(NamedTuple):
     """Where a field's value came from: enough to outline the cell on a page or in the grid.

@@ -99,14 +99,7 @@ def _resolve_taxonomy(record: Record) -> list[Issue]:
                 else f"label printed as {ind.level1!r}"
             )
             out.append(
-                Issue(
-                    code=IssueCode.TAXONOMY_MISMATCH,
-                    field=level1,
-                    severity="warning",
-                    message=f"{why}; level 1 set to {target}",
-                    original=ind.level1,
-                    resolved=True,
-                )
+                Issue.settled(IssueCode.TAXONOMY_MISMATCH, level1, f"{why}; level 1 set to {target}", ind.level1)
             )
             ind.level1 = target
     return out
@@ -135,13 +128,11 @@ def _resolve_names(records: list[Record], registry: list[str]) -> None:
                 source = f"{counts[better]} other tables of the batch" if better else ""
             if better:
                 record.issues.append(
-                    Issue(
-                        code=IssueCode.NAME_MISMATCH,
-                        field=field,
-                        severity="warning",
-                        original=value,
-                        resolved=True,
-                        message=f"{field} printed as {value!r}; {source} spell it {better!r}, which is used",
+                    Issue.settled(
+                        IssueCode.NAME_MISMATCH,
+                        field,
+                        f"{field} printed as {value!r}; {source} spell it {better!r}, which is used",
+                        value,
                     )
                 )
                 setattr(record, field, better)
@@ -170,13 +161,7 @@ def _resolve_years(records: list[Record], file_name: str) -> None:
         else:
             continue
         record.issues.append(
-            Issue(
-                code=IssueCode.MISSING_VALUE,
-                field="year",
-                severity="warning",
-                resolved=True,
-                message=f"no year in the title; {record.year} taken from {source}",
-            )
+            Issue.settled(IssueCode.MISSING_VALUE, "year", f"no year in the title; {record.year} taken from {source}")
         )
 
 

@@ -118,13 +118,11 @@ def _header(r: CellReader, rows: range) -> dict[str, str | None]:
         if code and value and value[code.end() :]:
             values[name] = value[code.end() :]
             r.issues.append(
-                Issue(
-                    code=IssueCode.MISPLACED_TEXT,
-                    field=name,
-                    severity="warning",
-                    original=value,
-                    resolved=True,
-                    message=f"code {code.group(0).strip()} printed before the name; kept without it",
+                Issue.settled(
+                    IssueCode.MISPLACED_TEXT,
+                    name,
+                    f"code {code.group(0).strip()} printed before the name; kept without it",
+                    value,
                 )
             )
     return values
